@@ -1,0 +1,21 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+
+from plans.querysets import scope_of
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to where its work is."""
+    scope = scope_of(request.user)
+    if scope.is_admin or scope.is_supervisor:
+        return redirect("plans:list")
+    return redirect("tasks:mine")
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"ok": True})

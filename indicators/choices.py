@@ -1,0 +1,9 @@
+from django.db import models
+
+
+class Op(models.TextChoices):
+    GE = ">=", "≥"
+    LE = "<=", "≤"
+    EQ = "=", "="
+    GT = ">", ">"
+    LT = "<", "<"

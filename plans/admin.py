@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from .models import AuditEntry, Measure, MeasureUnit, Membership, Plan, Region, Unit, UnitAlias
+
+admin.site.site_header = "营商环境行动方案督办系统"
+admin.site.site_title = "督办系统管理"
+admin.site.index_title = "系统管理"
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "parent"]
+    search_fields = ["name", "code"]
+
+
+class UnitAliasInline(admin.TabularInline):
+    model = UnitAlias
+    extra = 1
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "parent", "is_active"]
+    list_filter = ["kind", "region", "is_active"]
+    search_fields = ["name", "aliases__alias"]
+    filter_horizontal = ["members"]
+    inlines = [UnitAliasInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit", "role"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "unit__name"]
+    autocomplete_fields = ["unit"]
+
+
+class MeasureUnitInline(admin.TabularInline):
+    model = MeasureUnit
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "region", "status", "issued_on"]
+    list_filter = ["status", "year", "region"]
+    search_fields = ["title", "issuer"]
+    readonly_fields = ["source_sha256", "created_at", "published_at", "version"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["label", "title", "plan", "level", "actionable", "deadline"]
+    list_filter = ["plan", "actionable", "level"]
+    search_fields = ["title", "text"]
+    raw_id_fields = ["parent"]
+    inlines = [MeasureUnitInline]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_id"]
+    list_filter = ["action", "object_type"]
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,57 @@
+"""Plan document importers (.txt in any Chinese encoding, .docx, .xlsx).
+
+Public API::
+
+    parse_path(path, *, known_units=(), year=None) -> dict
+    parse_bytes(data, filename, *, known_units=(), year=None) -> dict
+    ImportRefused  # .message is Simplified Chinese and says what to do
+
+The dict has the shape of ``shared/gold/README.md`` (title, issuer, issued_on,
+year, items[…]) plus ``warnings`` and ``unknown_units``.  Nothing here touches
+the database.
+"""
+from __future__ import annotations
+
+import os
+
+from .errors import ImportRefused
+from .readers import MAX_BYTES, read_blocks
+
+__all__ = ["ImportRefused", "parse_bytes", "parse_path"]
+
+
+def parse_bytes(data: bytes, filename: str = "", *, known_units=(), year: int | None = None) -> dict:
+    from .parser import parse_blocks
+
+    if data is None:
+        data = b""
+    _kind, blocks = read_blocks(bytes(data), filename)
+    try:
+        return parse_blocks(blocks, os.path.basename(filename or ""), known_units=known_units, year=year)
+    except ImportRefused:
+        raise
+    except RecursionError as e:
+        raise ImportRefused("文件的编号层级过深，无法解析。请检查编号格式后重新上传。", "too_deep") from e
+    except Exception as e:  # a parser bug must not surface as a crash to the user  # noqa: BLE001
+        raise ImportRefused(
+            f"解析文件时出错（{e.__class__.__name__}），请把文件发给系统管理员排查；"
+            "也可以把方案另存为 .docx 或 .txt 后再试。",
+            "parser_error",
+        ) from e
+
+
+def parse_path(path, *, known_units=(), year: int | None = None) -> dict:
+    path = os.fspath(path)
+    try:
+        size = os.path.getsize(path)
+    except OSError as e:
+        raise ImportRefused(f"找不到文件或无法读取：{os.path.basename(path)}。", "unreadable") from e
+    if size > MAX_BYTES:
+        raise ImportRefused(
+            f"文件太大（{size / 1024 / 1024:.1f} MB），上限为 50 MB。"
+            "请删除文件中的图片等附件内容，或只上传方案正文和任务分工表。",
+            "too_large",
+        )
+    with open(path, "rb") as fh:
+        data = fh.read()
+    return parse_bytes(data, os.path.basename(path), known_units=known_units, year=year)

@@ -1,0 +1,225 @@
+"""The unit registry, users' memberships, plans and their numbered measure tree, and the audit log.
+
+Units and memberships live here because the importer resolves unit names against them; they are
+the vocabulary every other app speaks.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .choices import PlanStatus, ReportCycle, Role, UnitKind, UnitRole
+from .querysets import MeasureQuerySet, PlanQuerySet, UnitQuerySet
+
+
+class Region(models.Model):
+    """An administrative area (省/市/区): supervisors see what is in their region and below."""
+
+    name = models.CharField("名称", max_length=100)
+    code = models.CharField("区划代码", max_length=20, unique=True)
+    parent = models.ForeignKey("self", verbose_name="上级区域", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "区域"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A responsible unit (单位). A group unit (各街道, 区属各相关部门) expands to its members."""
+
+    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="units")
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=20, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
+    parent = models.ForeignKey("self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+    members = models.ManyToManyField("self", verbose_name="组内单位", blank=True, symmetrical=False,
+                                     related_name="groups", help_text="仅对单位组有效：组展开为这些单位。")
+    is_active = models.BooleanField("启用", default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位"
+        ordering = ["region", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="unit_unique_name_in_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == UnitKind.GROUP
+
+
+class UnitAlias(models.Model):
+    """Another name for a unit as printed in documents (区数据局 = 区政务服务和数据管理局)."""
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField("别名", max_length=100)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位别名"
+        constraints = [models.UniqueConstraint(fields=["unit", "alias"], name="unit_alias_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.unit}"
+
+
+class Membership(models.Model):
+    """A user's place: the unit they act for and their role there."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                                related_name="membership")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.STAFF)
+    phone = models.CharField("手机", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户所属单位"
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit}（{self.get_role_display()}）"
+
+
+class Plan(models.Model):
+    """An action plan (实施方案/行动方案) as published, with the file it was imported from."""
+
+    title = models.CharField("标题", max_length=200)
+    issuer = models.CharField("发文机关", max_length=100, blank=True)
+    issued_on = models.DateField("印发日期", null=True, blank=True)
+    year = models.PositiveIntegerField("方案年度")
+    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="plans")
+    doc_number = models.CharField("文号", max_length=100, blank=True)
+    status = models.CharField("状态", max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    source_file = models.FileField("原始文件", upload_to="plans/%Y/", blank=True)
+    source_name = models.CharField("原始文件名", max_length=255, blank=True)
+    source_sha256 = models.CharField("文件哈希", max_length=64, blank=True, db_index=True)
+    report_cycle = models.CharField("报送周期", max_length=20, choices=ReportCycle.choices,
+                                    default=ReportCycle.MONTHLY)
+    report_day = models.PositiveSmallIntegerField("报送日", default=25, help_text="每个周期内的截止日（几号）。")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, help_text="乐观锁：每次保存加一。")
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "方案"
+        ordering = ["-year", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Measure(models.Model):
+    """One numbered item of a plan (一、 （一） 1. （1）), as printed."""
+
+    plan = models.ForeignKey(Plan, verbose_name="方案", on_delete=models.CASCADE, related_name="measures")
+    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="children")
+    label = models.CharField("编号", max_length=20, blank=True, help_text="未编号的小标题为空。")
+    level = models.PositiveSmallIntegerField("层级")
+    path = models.CharField("编号路径", max_length=200, help_text="从根到本项的编号，用于导入时匹配。")
+    title = models.CharField("标题", max_length=500)
+    text = models.TextField("全文", blank=True)
+    actionable = models.BooleanField("需落实", default=True)
+    order = models.PositiveIntegerField("顺序")
+    deadline_text = models.CharField("完成时限（原文）", max_length=100, blank=True)
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    ongoing = models.BooleanField("长期坚持", default=False)
+    recurring = models.JSONField("周期性要求", default=list, blank=True)
+    search_text = models.TextField("分词文本", blank=True, editable=False)
+    version = models.PositiveIntegerField("版本", default=1, help_text="乐观锁：审核页面每次修改加一。")
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "措施"
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "order"], name="measure_unique_order")]
+        indexes = [models.Index(fields=["plan", "path"], name="measure_plan_path")]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.title}"
+
+
+class MeasureUnit(models.Model):
+    """A unit named on a measure, as printed. `unit` is empty until an unknown name is mapped."""
+
+    measure = models.ForeignKey(Measure, verbose_name="措施", on_delete=models.CASCADE, related_name="unit_links")
+    name_as_printed = models.CharField("原文单位名", max_length=100)
+    unit = models.ForeignKey(Unit, verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="measure_links")
+    role = models.CharField("角色", max_length=10, choices=UnitRole.choices)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "措施责任单位"
+        ordering = ["measure", "order"]
+        constraints = [models.UniqueConstraint(fields=["measure", "name_as_printed"], name="measure_unit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name_as_printed}（{self.get_role_display()}）"
+
+
+class AuditEntry(models.Model):
+    """Append-only trace of a change: who, when, what, before and after. Written by services in the
+    same transaction as the change, never by signals."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    action = models.CharField("操作", max_length=50)
+    object_type = models.CharField("对象类型", max_length=50)
+    object_id = models.CharField("对象ID", max_length=50)
+    task = models.ForeignKey("tasks.Task", verbose_name="任务", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="audit_entries")
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "操作记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class ImportJob(models.Model):
+    """An uploaded plan file on its way through the parser (a Celery job) to a draft plan.
+
+    The row is the job's state: the page polls `progress`; a failed parse keeps only this row."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        PARSING = "parsing", "解析中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    message = models.TextField("说明", blank=True)
+    warnings = models.JSONField("警告", default=list, blank=True)
+    unknown_units = models.JSONField("未识别单位", default=list, blank=True)
+    diff = models.JSONField("差异", default=list, blank=True)
+    plan = models.ForeignKey(Plan, verbose_name="方案", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="import_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("<int:pk>/", views.plan_detail, name="detail"),
+    path("import/", views.import_upload, name="import"),
+    path("import/<int:pk>/", views.import_status, name="import_status"),
+    path("<int:pk>/review/", views.plan_review, name="review"),
+    path("<int:pk>/publish/", views.plan_publish_view, name="publish"),
+    path("<int:pk>/units/map/", views.unit_map_view, name="unit_map"),
+    path("measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
+]

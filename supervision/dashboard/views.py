@@ -1,0 +1,236 @@
+"""Supervisor pages: the dashboard, the task list every figure drills into, and search.
+
+Supervisors and admins only (others get 404, as for any object they may not see). Every page starts
+from `Task.objects.visible_to(user)` and the one TaskFilterSet, so the figures, the lists, the API
+and the exports agree.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.models import AuditEntry, Measure, Plan, Region, Unit
+from plans.querysets import scope_of
+from plans.search import search_measures, search_reports, search_units
+from tasks.choices import Light, TaskStatus
+from tasks.filtersets import TaskFilterSet
+from tasks.models import ProgressReport, Task
+
+from . import querysets as agg
+
+FILTER_KEYS = ("region", "plan", "unit", "status", "deadline_after", "deadline_before", "role", "q",
+               "reported", "ontime", "target")
+PAGE_SIZE = 50
+MAX_PLAN_OPTIONS = 60
+SORTS = {
+    "deadline": ("deadline", "id"), "-deadline": ("-deadline", "-id"),
+    "unit": ("unit__name", "id"), "-unit": ("-unit__name", "-id"),
+    "plan": ("measure__plan__title", "measure__order", "id"), "-plan": ("-measure__plan__title", "-measure__order", "-id"),
+    "measure": ("measure__plan_id", "measure__order", "id"), "-measure": ("-measure__plan_id", "-measure__order", "-id"),
+    "status": ("status_db", "deadline", "id"), "-status": ("-status_db", "deadline", "id"),
+}
+LIGHT_LABEL = dict(Light.choices)
+STATUS_LABEL = dict(TaskStatus.choices)
+
+
+def supervisor_required(request):
+    scope = scope_of(request.user)
+    if not (scope.is_admin or scope.is_supervisor):
+        raise Http404
+    return scope
+
+
+def filtered_tasks(request) -> tuple[TaskFilterSet, dict]:
+    """The filterset over the user's visible tasks and the cleaned filter values (for links)."""
+    fs = TaskFilterSet(request.GET or None, queryset=Task.objects.visible_to(request.user))
+    params = {}
+    for k in FILTER_KEYS:
+        values = [v for v in request.GET.getlist(k) if v]
+        if values:
+            params[k] = values if k == "status" else values[0]
+    return fs, params
+
+
+def link(name: str, params: dict, **overrides) -> str:
+    """A URL with the current filters and the given ones (None removes a filter)."""
+    p = dict(params)
+    for k, v in overrides.items():
+        if v is None:
+            p.pop(k, None)
+        else:
+            p[k] = v
+    return reverse(name) + ("?" + urlencode(p, doseq=True) if p else "")
+
+
+def filter_choices(request, params: dict) -> dict:
+    """Options for the shared filter bar; unit options only within a chosen region (a province
+    has thousands of units)."""
+    scope = scope_of(request.user)
+    regions = Region.objects.all() if scope.is_admin else Region.objects.filter(id__in=scope.region_ids)
+    plans = Plan.objects.visible_to(request.user).only("id", "title", "region_id")
+    units = Unit.objects.none()
+    region = params.get("region")
+    if region and str(region).isdigit():
+        plans = plans.filter(region_id=region)
+        units = Unit.objects.visible_to(request.user).filter(region_id=region).only("id", "name")
+    elif params.get("unit") and str(params["unit"]).isdigit():
+        units = Unit.objects.visible_to(request.user).filter(id=params["unit"]).only("id", "name")
+    # A province has hundreds of plans: list them once a region is chosen (or when there are few).
+    plan_list = list(plans.order_by("-year", "title")[:MAX_PLAN_OPTIONS + 1])
+    too_many = len(plan_list) > MAX_PLAN_OPTIONS
+    if too_many:
+        plan_list = []
+    chosen = str(params.get("plan", ""))
+    if chosen.isdigit():  # always one query for the chosen plan, so the count does not depend on the data
+        selected = list(Plan.objects.visible_to(request.user).filter(id=chosen).only("id", "title"))
+        if not any(p.id == int(chosen) for p in plan_list):
+            plan_list = selected + plan_list
+    return {
+        "regions": list(regions.only("id", "name").order_by("code")),
+        "plans": plan_list,
+        "plans_need_region": too_many,
+        "units": list(units.order_by("name")),
+        "statuses": TaskStatus.choices,
+        "selected_status": params.get("status", []),
+    }
+
+
+def _invalid(fs: TaskFilterSet):
+    if fs.is_bound and not fs.is_valid():
+        return fs.errors
+    return None
+
+
+def _figures_cache_key(scope, params: dict, now) -> str:
+    """Figures change when data changes or the day turns. Every write goes through a service that
+    writes an AuditEntry, and reports are append-only rows, so the newest ids of both name the
+    state of the data (two index-only lookups); the date names the state of `now`."""
+    last_audit = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    last_report = ProgressReport.objects.order_by("-id").values_list("id", flat=True).first()
+    raw = json.dumps([scope.role, sorted(scope.region_ids), scope.unit_id, params, str(timezone.localdate(now)),
+                      last_audit, last_report], sort_keys=True, default=str)
+    return "dashboard:v1:" + hashlib.sha1(raw.encode()).hexdigest()
+
+
+def dashboard_figures(request, tasks, params: dict, *, now, plan_id):
+    """agg.build, cached for DASHBOARD_CACHE_SECONDS (default 300) as a safety net for writes that
+    bypass services (bulk loads); set it to 0 to compute on every request."""
+    ttl = getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
+    if not ttl:
+        return agg.build(tasks, now=now, plan_id=plan_id)
+    key = _figures_cache_key(scope_of(request.user), params, now)
+    d = cache.get(key)
+    if d is None:
+        d = agg.build(tasks, now=now, plan_id=plan_id)
+        d.computed_at = now
+        cache.set(key, d, ttl)
+    return d
+
+
+@login_required
+def dashboard(request):
+    supervisor_required(request)
+    now = timezone.now()
+    fs, params = filtered_tasks(request)
+    errors = _invalid(fs)
+    tasks = fs.qs if not errors else Task.objects.none()
+    plan_id = int(params["plan"]) if str(params.get("plan", "")).isdigit() else None
+    d = dashboard_figures(request, tasks, params, now=now, plan_id=plan_id)
+    if plan_id:
+        plan = Plan.objects.filter(pk=plan_id).only("report_day", "report_cycle").first()
+        if plan:
+            from tasks.periods import period_due, period_start
+            start = period_start(d.today, plan.report_cycle)
+            due = period_due(start, plan.report_cycle, plan.report_day)
+            d.reporting = {"period": start, "due": due, "late": d.today > due}
+    L = lambda **o: link("dashboard:tasks", params, **o)  # noqa: E731
+    statuses = [{"key": k, "label": label, "n": d.by_status.get(k, 0), "url": L(status=[k])}
+                for k, label in TaskStatus.choices]
+    for u in d.units:
+        u["overdue_url"] = L(unit=u["unit_id"], status=["overdue"])
+        u["due_soon_url"] = L(unit=u["unit_id"], status=["due_soon"])
+        u["url"] = L(unit=u["unit_id"], status=None)
+    for p in d.plans:
+        p["url"] = link("dashboard:index", params, plan=p["measure__plan_id"])
+        p["tasks_url"] = L(plan=p["measure__plan_id"])
+        p["overdue_url"] = L(plan=p["measure__plan_id"], status=["overdue"])
+    charts = {
+        "status": [{"name": s["label"], "value": s["n"], "url": s["url"], "key": s["key"]} for s in statuses],
+        "units": [{"name": u["unit__name"] + (f"（{u['unit__region__name']}）" if not params.get("region") else ""),
+                   "overdue": u["overdue"], "due_soon": u["due_soon"], "overdue_url": u["overdue_url"],
+                   "due_soon_url": u["due_soon_url"]} for u in d.units],
+        "plans": [{"name": p["measure__plan__title"][:24], "close_rate": p["close_rate"] or 0,
+                   "overdue": p["overdue"], "url": p["tasks_url"]} for p in d.plans[:15]],
+        "trend": [{"month": t["month"].strftime("%Y-%m"), "due": t["due"], "ontime": t["ontime"],
+                   "closed": t["closed"], "rate": t["ontime_rate"]} for t in d.trend],
+    }
+    ctx = {
+        "d": d, "fs": fs, "errors": errors, "params": params, "status_rows": statuses, "charts": charts,
+        "plans_chart_height": 40 + 26 * max(1, len(charts["plans"])),
+        "links": {
+            "all": L(), "overdue": L(status=["overdue"]), "due_soon": L(status=["due_soon"]),
+            "closed": L(status=["closed"]), "ontime": L(ontime="yes"), "late": L(ontime="no"),
+            "reported": L(reported="yes"), "unreported": L(reported="no"),
+            "target_met": L(target="met"), "target_unmet": L(target="unmet"), "target_none": L(target="none"),
+            "ledger": link("dashboard:ledger", params), "bulletin": link("dashboard:bulletin", params),
+        },
+        **filter_choices(request, params),
+    }
+    return render(request, "dashboard/index.html", ctx)
+
+
+@login_required
+def task_list(request):
+    supervisor_required(request)
+    now = timezone.now()
+    fs, params = filtered_tasks(request)
+    errors = _invalid(fs)
+    qs = fs.qs if not errors else Task.objects.none()
+    if "status_db" not in qs.query.annotations:
+        qs = qs.with_status(now=now)
+    sort = request.GET.get("sort", "deadline")
+    qs = qs.select_related("measure", "measure__plan", "measure__plan__region", "unit").order_by(
+        *SORTS.get(sort, SORTS["deadline"]))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for t in rows:
+        t.status_label = STATUS_LABEL.get(t.status_db, t.status_db)
+        t.light_label = LIGHT_LABEL.get(t.light_db, "")
+    sort_links = {}
+    for key in ("deadline", "unit", "plan", "measure", "status"):
+        nxt = "-" + key if sort == key else key
+        sort_links[key] = link("dashboard:tasks", {**params, "sort": nxt})
+    page_params = {**params, "sort": sort}
+    ctx = {
+        "page": page, "rows": rows, "fs": fs, "errors": errors, "params": params, "sort": sort,
+        "sort_links": sort_links,
+        "prev_url": link("dashboard:tasks", page_params, page=page.previous_page_number()) if page.has_previous() else "",
+        "next_url": link("dashboard:tasks", page_params, page=page.next_page_number()) if page.has_next() else "",
+        "dashboard_url": link("dashboard:index", params),
+        "ledger_url": link("dashboard:ledger", params),
+        **filter_choices(request, params),
+    }
+    return render(request, "dashboard/tasks.html", ctx)
+
+
+@login_required
+def search(request):
+    """One search box over measures, units and progress reports, scoped to what the user may see."""
+    q = request.GET.get("q", "").strip()[:100]
+    ctx = {"q": q, "measures": [], "units": [], "reports": []}
+    if q:
+        ctx["measures"] = search_measures(Measure.objects.visible_to(request.user), q, limit=30)
+        ctx["units"] = search_units(Unit.objects.visible_to(request.user), q)
+        ctx["reports"] = search_reports(ProgressReport.objects.visible_to(request.user), q)
+    return render(request, "dashboard/search.html", ctx)
+

@@ -1,0 +1,71 @@
+"""Download the 台账 / 通报 for the current filter: at once for small scopes, through a job for large ones."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from supervision.dashboard.views import FILTER_KEYS, supervisor_required
+
+from .models import ExportJob
+from .services import export_build, export_is_large, export_job_create
+
+
+def _params(request) -> dict:
+    out = {}
+    for k in FILTER_KEYS:
+        values = [v for v in request.GET.getlist(k) if v]
+        if values:
+            out[k] = values if k == "status" else values[0]
+    return out
+
+
+def _attachment(data: bytes, name: str, content_type: str) -> HttpResponse:
+    resp = HttpResponse(data, content_type=content_type)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return resp
+
+
+def _export(request, kind: str):
+    supervisor_required(request)
+    params = _params(request)
+    if request.GET.get("background") == "1" or export_is_large(kind=kind, user=request.user, params=params):
+        job = export_job_create(kind=kind, user=request.user, params=params)
+        return redirect("dashboard:export_status", pk=job.pk)
+    data, name, content_type = export_build(kind=kind, user=request.user, params=params)
+    return _attachment(data, name, content_type)
+
+
+@login_required
+def ledger(request):
+    return _export(request, ExportJob.Kind.LEDGER)
+
+
+@login_required
+def bulletin(request):
+    return _export(request, ExportJob.Kind.BULLETIN)
+
+
+@login_required
+def export_status(request, pk: int):
+    supervisor_required(request)
+    job = get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({
+            "status": job.status, "status_display": job.get_status_display(), "progress": job.progress,
+            "message": job.message,
+            "download_url": reverse("dashboard:export_download", args=[job.pk]) if job.status == "done" else None,
+        })
+    return render(request, "dashboard/export_status.html", {"job": job})
+
+
+@login_required
+def export_download(request, pk: int):
+    supervisor_required(request)
+    job = get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)

@@ -1,0 +1,45 @@
+from django import forms
+
+from plans.models import Unit
+from tasks.models import Task
+
+from .choices import Channel
+
+
+class UrgeForm(forms.Form):
+    task = forms.ModelChoiceField(label="任务", queryset=Task.objects.none(), required=False,
+                                  empty_label="（不指定任务，催办整个单位）")
+    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), required=False,
+                                  empty_label="（按任务的责任单位）")
+    message = forms.CharField(label="催办内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    escalate = forms.BooleanField(label="升级为督办（纳入月度通报）", required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = Task.objects.visible_to(user).open().select_related("measure", "unit")
+        self.fields["unit"].queryset = Unit.objects.visible_to(user).filter(is_active=True)
+        self.fields["task"].label_from_instance = lambda t: f"{t.measure.label} {t.measure.title[:40]}（{t.unit.name}）"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("task") and not data.get("unit"):
+            raise forms.ValidationError("请选择催办的任务或单位。")
+        return data
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                              max_length=2000)
+
+
+class RespondForm(forms.Form):
+    response = forms.CharField(label="答复", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class ChannelForm(forms.Form):
+    channel = forms.ChoiceField(choices=[(c.value, c.label) for c in Channel if c != Channel.INAPP])
+    enabled = forms.BooleanField(label="启用", required=False)
+    webhook_url = forms.URLField(label="机器人 Webhook 地址", required=False, max_length=500, assume_scheme="https")
+    secret = forms.CharField(label="加签密钥（钉钉）", required=False, max_length=200,
+                             widget=forms.PasswordInput(render_value=False))
+    scope = forms.ChoiceField(choices=[("user", "我自己"), ("unit", "本单位")], initial="user")

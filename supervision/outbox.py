@@ -1,0 +1,324 @@
+"""The reminder outbox: the scan that writes reminders and digests, and the claim-and-send of a digest.
+
+Why it is safe under two beats, several workers and a killed worker:
+- the scan only inserts, with INSERT … SELECT … ON CONFLICT DO NOTHING against unique constraints
+  (Reminder: recipient+kind+key, Digest: recipient+channel+day, Escalation: task+deadline+rung),
+  so running it twice, concurrently, or after missed days changes nothing that exists and adds
+  only what is missing. It is set-based: a handful of statements whatever the number of tasks.
+- a digest is sent by whoever wins `UPDATE … WHERE claimed_at IS NULL` (or a claim older than the
+  lease: its worker died); reminders are attached to it at claim time, unique per (reminder,
+  channel), so no reminder is in two digests of one channel.
+- a send that fails is released with next_attempt_at = now + backoff; the scan re-enqueues ready
+  digests, so nothing depends on a broker message surviving (no ETA/countdown tasks).
+The one unavoidable window: a worker killed after the robot answered but before the row is marked
+sent resends that digest once the lease runs out (at-least-once on the wire, exactly once in the
+database).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import CharField, Exists, F, OuterRef, Value
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.utils import timezone
+
+from plans.choices import PlanStatus, Role
+from plans.models import Membership
+from tasks.models import ProgressReport, Task
+from tasks.periods import period_due, period_start
+from tasks.workdays import add_workdays, is_workday, local_date
+
+from .channels import SENDERS, Message, RateLimited, config_for
+from .choices import DIGEST_CHANNELS, Channel, ReminderKind
+from .models import ChannelConfig, DeliveryAttempt, Digest, DigestItem, Escalation, Reminder
+
+log = logging.getLogger(__name__)
+
+
+def _insert_select(model: type[models.Model], columns: list[str], qs: models.QuerySet) -> int:
+    """INSERT INTO model (columns) <qs> ON CONFLICT DO NOTHING; returns rows inserted.
+
+    `qs` is a values_list() whose columns are in the order of `columns`. The SELECT is wrapped in a
+    subquery so SQLite does not read ON CONFLICT as a join constraint."""
+    sql, params = qs.order_by().query.sql_with_params()
+    cols = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({cols}) SELECT * FROM ({sql}) AS src WHERE 1=1 "
+                       f"ON CONFLICT DO NOTHING", params)
+        return max(cursor.rowcount, 0)
+
+
+def _text(expr) -> Cast:
+    return Cast(expr, output_field=CharField())
+
+
+def _key(period_expr, *, ref: str = "") -> Concat:
+    """"<period>:<task id>:<ref>", the dedup key of a task reminder (see Reminder.key)."""
+    return Concat(_text(period_expr), Value(":"), _text(F("id")), Value(f":{ref}"), output_field=CharField())
+
+
+def nth_workday_back(today: dt.date, n: int) -> dt.date:
+    """The n-th working day counting back from today (today included if a working day)."""
+    day = today if is_workday(today) else add_workdays(today, -1)
+    return add_workdays(day, -(n - 1)) if n > 1 else day
+
+
+@dataclass
+class ScanResult:
+    reminders: int = 0
+    escalations: int = 0
+    digests: int = 0
+    seconds: float = 0.0
+
+
+def _open_tasks():
+    return (Task.objects.open().filter(completion_applied_at__isnull=True,
+                                       measure__plan__status=PlanStatus.PUBLISHED)
+            .annotate(eff=Coalesce("granted_deadline", "deadline")))
+
+
+def _not_yet(tasks, *, kind: str, period, recipient_id: int | None = None):
+    """Tasks not yet reminded of `kind` for `period` (to anyone, or to `recipient_id`): an anti-join
+    on an index, so that a re-run only looks at what is new instead of re-inserting into ON CONFLICT."""
+    done = Reminder.objects.filter(task_id=OuterRef("pk"), kind=kind, period=OuterRef("r_period_probe"))
+    if recipient_id is not None:
+        done = done.filter(recipient_id=recipient_id)
+    return tasks.annotate(r_period_probe=period).filter(~Exists(done))
+
+
+def _task_reminders(tasks, *, kind: str, period, role: str, now: dt.datetime, ref: str = "") -> int:
+    """One reminder per (member of the task's unit with `role`, task)."""
+    tasks = _not_yet(tasks, kind=kind, period=period)
+    qs = (tasks.filter(unit__memberships__role=role)
+          .annotate(r_recipient=F("unit__memberships__user_id"), r_kind=Value(kind), r_period=period,
+                    r_task=F("id"), r_key=_key(period, ref=ref), r_text=Value(""), r_created=Value(now),
+                    )
+          .values_list("r_recipient", "r_kind", "r_period", "r_task", "r_key", "r_text", "r_created"))
+    return _insert_select(Reminder, ["recipient", "kind", "period", "task", "key", "text", "created_at"], qs)
+
+
+def _supervisor_reminders(tasks, *, kind: str, period, now: dt.datetime, ref: str = "") -> int:
+    """One reminder per (supervisor whose region covers the plan's, task). Supervisors are few (a
+    handful per region), so one INSERT … SELECT per supervisor; joining every unit's memberships
+    of the region to every task instead makes SQLite's planner multiply the two."""
+    from plans.querysets import region_descendants
+
+    total = 0
+    sups = Membership.objects.filter(role=Role.SUPERVISOR, user__is_active=True).values_list(
+        "user_id", "unit__region_id")
+    for user_id, region_id in sups:
+        qs = (_not_yet(tasks, kind=kind, period=period, recipient_id=user_id).filter(measure__plan__region_id__in=list(region_descendants(region_id)))
+              .annotate(r_recipient=Value(user_id), r_kind=Value(kind), r_period=period, r_task=F("id"),
+                        r_key=_key(period, ref=ref), r_text=Value(""), r_created=Value(now))
+              .values_list("r_recipient", "r_kind", "r_period", "r_task", "r_key", "r_text", "r_created"))
+        total += _insert_select(Reminder, ["recipient", "kind", "period", "task", "key", "text", "created_at"], qs)
+    return total
+
+
+def scan(*, now: dt.datetime | None = None) -> ScanResult:
+    """Write every reminder due at `now` and the digests that will carry them. Idempotent."""
+    import time
+
+    started = time.monotonic()
+    now = now or timezone.now()
+    today = local_date(now)
+    result = ScanResult()
+    n_soon = settings.SUPERVISION_DUE_SOON_WORKDAYS
+    with transaction.atomic():
+        base = _open_tasks()
+        # 1. Deadline approaching: the same window as TaskStatus.DUE_SOON (see TaskQuerySet.with_status).
+        horizon = add_workdays(today, n_soon + 1)
+        soon = base.filter(eff__gte=today, eff__lt=horizon)
+        result.reminders += _task_reminders(soon, kind=ReminderKind.DEADLINE_APPROACHING, period=F("eff"),
+                                            role=Role.STAFF, now=now)
+        # 2. The overdue ladder: rung n when at least `days` working days past the deadline.
+        for rung, (days, kind, audience) in enumerate(settings.SUPERVISION_LADDER, start=1):
+            cutoff = nth_workday_back(today, days)  # overdue ≥ days working days ⇔ deadline < cutoff
+            late = base.filter(eff__lt=cutoff)
+            if audience == Role.SUPERVISOR:
+                result.reminders += _supervisor_reminders(late, kind=kind, period=F("eff"), now=now,
+                                                          ref=f"r{rung}")
+            else:
+                result.reminders += _task_reminders(late, kind=kind, period=F("eff"), role=audience, now=now,
+                                                    ref=f"r{rung}")
+            esc = late.annotate(e_task=F("id"), e_deadline=F("eff"), e_rung=Value(rung), e_days=Value(days),
+                                e_flag=Value(audience == Role.SUPERVISOR), e_created=Value(now)
+                                ).values_list("e_task", "e_deadline", "e_rung", "e_days", "e_flag", "e_created")
+            result.escalations += _insert_select(
+                Escalation, ["task", "deadline", "rung", "overdue_workdays", "for_monthly_report", "created_at"], esc)
+        # 3. Progress reports: due soon / missing for the current and the previous period of each
+        #    (cycle, report day) in use; a handful of combinations, never a loop over tasks.
+        combos = set(base.order_by().values_list("measure__plan__report_cycle", "measure__plan__report_day")
+                     .distinct())
+        for cycle, day in combos:
+            current = period_start(today, cycle)
+            previous = period_start(current - dt.timedelta(days=1), cycle)
+            for start in (previous, current):
+                due = period_due(start, cycle, day)
+                reported = ProgressReport.objects.filter(task_id=OuterRef("pk"), period=start)
+                tasks = base.filter(measure__plan__report_cycle=cycle, measure__plan__report_day=day,
+                                    created_at__date__lte=due).filter(~Exists(reported))
+                if today > due:
+                    kind = ReminderKind.REPORT_MISSING
+                elif today >= add_workdays(due, -n_soon):
+                    kind = ReminderKind.REPORT_DUE_SOON
+                else:
+                    continue
+                result.reminders += _task_reminders(tasks, kind=kind, period=Value(start), role=Role.STAFF,
+                                                    now=now)
+        # 4. Digests for every recipient with reminders not yet carried on a channel they use.
+        result.digests = create_digests(now=now)
+    if result.reminders > 10_000 and connection.vendor == "postgresql":
+        # After a bulk catch-up the planner's statistics still describe a nearly empty table until
+        # autovacuum gets round to it, and the next scan's anti-joins would go nested-loop over it.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE supervision_reminder, supervision_escalation, supervision_digest")
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def eligible_users(channel: str):
+    """Users who receive `channel` (a queryset of user ids)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True)
+    own = ChannelConfig.objects.filter(user_id=OuterRef("pk"), channel=channel)
+    if channel == Channel.EMAIL:
+        return users.exclude(email="").filter(~Exists(own.filter(enabled=False))).values("pk")
+    unit = ChannelConfig.objects.filter(unit_id=OuterRef("membership__unit_id"), channel=channel, enabled=True)
+    return users.filter(Exists(own.filter(enabled=True).exclude(webhook_url=""))
+                        | (Exists(unit.exclude(webhook_url="")) & ~Exists(own.filter(enabled=False)))).values("pk")
+
+
+def create_digests(*, now: dt.datetime) -> int:
+    today = local_date(now)
+    since = now - dt.timedelta(days=settings.SUPERVISION_REMINDER_WINDOW_DAYS)
+    total = 0
+    for channel in DIGEST_CHANNELS:
+        carried = DigestItem.objects.filter(reminder_id=OuterRef("pk"), channel=channel)
+        qs = (Reminder.objects.filter(created_at__gte=since, recipient_id__in=eligible_users(channel))
+              .filter(~Exists(carried))
+              .annotate(d_channel=Value(channel), d_day=Value(today), d_created=Value(now), d_next=Value(now),
+                        d_zero=Value(0), d_blank=Value(""), d_false=Value(False))
+              .values_list("recipient_id", "d_channel", "d_day", "d_created", "d_next", "d_zero", "d_blank",
+                           "d_blank", "d_zero", "d_false")
+              .distinct())
+        total += _insert_select(Digest, ["recipient", "channel", "day", "created_at", "next_attempt_at", "attempts",
+                                         "last_error", "claimed_by", "item_count", "skipped"], qs)
+    return total
+
+
+# --- Delivery -------------------------------------------------------------------------------------
+
+def lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.SUPERVISION_CLAIM_LEASE_SECONDS)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """1, 2, 4 … minutes, at most 2 hours."""
+    return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
+
+
+def claim(digest_id: int, *, worker: str, now: dt.datetime | None = None) -> dt.datetime | None:
+    """Compare-and-set: the claim time when this caller won the digest, else None."""
+    now = now or timezone.now()
+    won = Digest.objects.ready(now=now, lease=lease()).filter(pk=digest_id).update(claimed_at=now,
+                                                                                   claimed_by=worker[:100])
+    return now if won == 1 else None
+
+
+def _attach(digest: Digest, *, now: dt.datetime) -> None:
+    since = now - dt.timedelta(days=settings.SUPERVISION_REMINDER_WINDOW_DAYS)
+    carried = DigestItem.objects.filter(reminder_id=OuterRef("pk"), channel=digest.channel)
+    qs = (Reminder.objects.filter(recipient_id=digest.recipient_id, created_at__gte=since).filter(~Exists(carried))
+          .annotate(i_digest=Value(digest.pk), i_channel=Value(digest.channel))
+          .values_list("i_digest", "id", "i_channel"))
+    _insert_select(DigestItem, ["digest", "reminder", "channel"], qs)
+
+
+def render(digest: Digest, reminders: list[Reminder]) -> Message:
+    from .presenters import reminder_line
+
+    lines = [reminder_line(r) for r in reminders]
+    name = digest.recipient.get_full_name() or digest.recipient.username
+    title = f"{name}，您有{len(reminders)}条督办提醒（{digest.day:%Y年%-m月%-d日}）"
+    phone = getattr(getattr(digest.recipient, "membership", None), "phone", "")
+    return Message(title=title, lines=lines, url=f"{settings.SITE_URL}/supervision/notifications/",
+                   mobiles=[phone] if phone and digest.channel != Channel.EMAIL else [])
+
+
+def deliver(digest_id: int, *, worker: str = "", now: dt.datetime | None = None) -> str:
+    """Claim one digest and send it. Returns what happened ("sent", "taken", "empty", "retry", "failed")."""
+    claimed_at = claim(digest_id, worker=worker, now=now)
+    if claimed_at is None:
+        return "taken"
+    mine = Digest.objects.filter(pk=digest_id, claimed_at=claimed_at, sent_at__isnull=True)
+    try:
+        return _send_claimed(digest_id, mine, claimed_at=claimed_at, worker=worker)
+    except Exception as e:
+        # Anything unexpected (a locked database, a bug): release the claim with a backoff instead of
+        # leaving it to the lease, and record it.
+        log.exception("digest %s: unexpected failure", digest_id)
+        _record_failure(digest_id, mine, worker=worker, error=e)
+        return "retry"
+
+
+def _record_failure(digest_id: int, mine, *, worker: str, error: Exception) -> str:
+    attempts = Digest.objects.filter(pk=digest_id).values_list("attempts", flat=True).first() + 1
+    gave_up = attempts >= settings.SUPERVISION_MAX_ATTEMPTS
+    with transaction.atomic():
+        mine.update(claimed_at=None, attempts=attempts, last_error=str(error)[:2000],
+                    next_attempt_at=timezone.now() + backoff(attempts),
+                    failed_at=timezone.now() if gave_up else None)
+        DeliveryAttempt.objects.create(digest_id=digest_id, ok=False, worker=worker[:100], detail=str(error)[:2000])
+    log.warning("digest %s attempt %s failed: %s", digest_id, attempts, error)
+    return "failed" if gave_up else "retry"
+
+
+def _send_claimed(digest_id: int, mine, *, claimed_at: dt.datetime, worker: str) -> str:
+    digest = Digest.objects.select_related("recipient").get(pk=digest_id)
+    with transaction.atomic():
+        _attach(digest, now=claimed_at)
+    reminders = list(Reminder.objects.filter(digest_items__digest=digest).select_related(
+        "task", "task__measure", "task__unit").order_by("kind", "period", "id"))
+    if not reminders:  # everything was carried by another digest: no empty messages
+        mine.update(sent_at=timezone.now(), skipped=True, item_count=0)
+        return "empty"
+    message = render(digest, reminders)
+    config = None if digest.channel == Channel.EMAIL else config_for(digest.recipient, digest.channel)
+    if not mine.exists():
+        # We were slow enough for the lease to run out (a long database lock) and another worker
+        # took the digest over: let it send, so the message does not go out twice.
+        return "taken"
+    try:
+        detail = SENDERS[digest.channel](recipient=digest.recipient, message=message, config=config)
+    except RateLimited as e:
+        mine.update(claimed_at=None, next_attempt_at=timezone.now() + dt.timedelta(seconds=e.retry_after))
+        return "retry"
+    except Exception as e:  # any failure of the channel is retried with backoff, and recorded
+        return _record_failure(digest_id, mine, worker=worker, error=e)
+    with transaction.atomic():
+        done = mine.update(sent_at=timezone.now(), attempts=F("attempts") + 1, item_count=len(reminders))
+        DeliveryAttempt.objects.create(digest=digest, ok=True, worker=worker[:100], detail=str(detail)[:2000])
+    if done != 1:
+        log.error("digest %s was sent but its claim had been taken over (lease too short?)", digest_id)
+    return "sent"
+
+
+def ready_ids(*, now: dt.datetime | None = None, limit: int | None = None) -> list[int]:
+    qs = Digest.objects.ready(now=now or timezone.now(), lease=lease()).order_by("id").values_list("id", flat=True)
+    return list(qs[:limit] if limit else qs)
+
+
+def deliver_ready(*, worker: str = "inline", now: dt.datetime | None = None) -> dict[str, int]:
+    """Send every ready digest in this process (the embedded mode and `run_scan --deliver`)."""
+    counts: dict[str, int] = {}
+    for pk in ready_ids(now=now):
+        outcome = deliver(pk, worker=worker, now=now)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts

@@ -1,0 +1,223 @@
+"""Supervisor pages (urge, extension and completion review) and everyone's notification pages.
+Views only read querysets and call services."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from plans.choices import Role
+from plans.querysets import scope_of
+from tasks.choices import Decision
+from tasks.models import CompletionApplication, ExtensionRequest, Task
+
+from . import services
+from .channels import inapp
+from .choices import Channel, UrgeLevel
+from .forms import ChannelForm, DecisionForm, RespondForm, UrgeForm
+from .models import ChannelConfig, Reminder, Urge
+from .presenters import reminder_line
+
+
+def _supervisor(request: HttpRequest) -> None:
+    scope = scope_of(request.user)
+    if not (scope.is_supervisor or scope.is_admin):
+        raise PermissionDenied("只有督查人员可以访问此页面。")
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    qs = Reminder.objects.for_user(request.user).select_related("task", "task__measure", "task__unit")
+    if request.GET.get("unread"):
+        qs = qs.unread()
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    items = [{"r": r, "line": reminder_line(r)} for r in page]
+    return render(request, "supervision/notifications.html", {"page": page, "items": items})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    ids = request.POST.getlist("id") or None
+    n = inapp.mark_read(user=request.user, ids=ids)
+    messages.success(request, f"已标记 {n} 条为已读。")
+    return redirect("supervision:notifications")
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    can_unit = scope.role == Role.UNIT_HEAD or scope.is_admin
+    if request.method == "POST":
+        form = ChannelForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            unit = request.user.membership.unit if d["scope"] == "unit" and scope.unit_id else None
+            try:
+                services.channel_config_save(actor=request.user, channel=d["channel"], enabled=d["enabled"],
+                                             webhook_url=d["webhook_url"], secret=d["secret"], unit=unit)
+            except services.SupervisionRefused as e:
+                messages.error(request, e.message)
+            except PermissionDenied as e:
+                messages.error(request, str(e))
+            else:
+                messages.success(request, "提醒设置已保存。")
+                return redirect("supervision:notification_settings")
+        else:
+            messages.error(request, "；".join(m for ms in form.errors.values() for m in ms))
+    own = {c.channel: c for c in ChannelConfig.objects.filter(user=request.user)}
+    unit_cfg = ({c.channel: c for c in ChannelConfig.objects.filter(unit_id=scope.unit_id)}
+                if scope.unit_id else {})
+    rows = []
+    for ch in (Channel.EMAIL, Channel.WECOM, Channel.DINGTALK):
+        mine = own.get(ch)
+        if ch == Channel.EMAIL:
+            active = bool(request.user.email) and (mine is None or mine.enabled)
+        else:
+            u = unit_cfg.get(ch)
+            active = (mine.enabled and bool(mine.webhook_url)) if mine else bool(u and u.enabled and u.webhook_url)
+        rows.append({"channel": ch, "label": ch.label, "mine": mine, "unit": unit_cfg.get(ch), "active": active})
+    return render(request, "supervision/notification_settings.html",
+                  {"rows": rows, "can_unit": can_unit, "email": request.user.email})
+
+
+# --- Urging ----------------------------------------------------------------------------------------
+
+@login_required
+def urge_new(request: HttpRequest) -> HttpResponse:
+    _supervisor(request)
+    initial = {}
+    if request.GET.get("task"):
+        initial["task"] = request.GET["task"]
+    form = UrgeForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            urge = services.urge_create(actor=request.user, task=d["task"], unit=d["unit"], message=d["message"],
+                                        level=UrgeLevel.ESCALATE if d["escalate"] else UrgeLevel.URGE)
+        except services.SupervisionRefused as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, f"已向{urge.unit.name}发出{urge.get_level_display()}。")
+            return redirect("supervision:urges")
+    return render(request, "supervision/urge_form.html", {"form": form})
+
+
+@login_required
+def urges(request: HttpRequest) -> HttpResponse:
+    """Supervisors: urges they can see; unit staff and heads: urges to their unit, to answer."""
+    scope = scope_of(request.user)
+    qs = Urge.objects.select_related("task", "task__measure", "unit", "created_by", "responded_by")
+    if scope.is_admin:
+        pass
+    elif scope.is_supervisor:
+        qs = qs.filter(unit__region_id__in=scope.region_ids)
+    elif scope.unit_id:
+        qs = qs.filter(unit_id=scope.unit_id)
+    else:
+        qs = qs.none()
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    can_answer = scope.role in (Role.STAFF, Role.UNIT_HEAD)
+    return render(request, "supervision/urges.html", {"page": page, "can_answer": can_answer,
+                                                      "is_supervisor": scope.is_supervisor or scope.is_admin,
+                                                      "respond_form": RespondForm()})
+
+
+@login_required
+@require_POST
+def urge_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    urge = get_object_or_404(Urge, pk=pk)
+    form = RespondForm(request.POST)
+    if form.is_valid():
+        try:
+            services.urge_respond(urge=urge, actor=request.user, response=form.cleaned_data["response"])
+        except services.SupervisionRefused as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, "答复已提交。")
+    else:
+        messages.error(request, "请填写答复内容。")
+    return redirect("supervision:urges")
+
+
+# --- Extension and completion review -------------------------------------------------------------------
+
+@login_required
+def extension_list(request: HttpRequest) -> HttpResponse:
+    _supervisor(request)
+    visible = Task.objects.visible_to(request.user)
+    base = ExtensionRequest.objects.filter(task__in=visible).select_related(
+        "task", "task__measure", "task__unit", "requested_by", "decided_by")
+    return render(request, "supervision/extension_list.html", {
+        "pending": base.filter(decision=Decision.PENDING).order_by("requested_at"),
+        "decided": base.exclude(decision=Decision.PENDING).order_by("-decided_at")[:30],
+        "form": DecisionForm()})
+
+
+@login_required
+@require_POST
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _supervisor(request)
+    req = get_object_or_404(ExtensionRequest.objects.filter(task__in=Task.objects.visible_to(request.user)), pk=pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.extension_decide(request=req, actor=request.user, approve=approve,
+                                  comment=form.cleaned_data.get("comment", ""))
+    except services.SupervisionRefused as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "已同意延期。" if approve else "已驳回延期申请。")
+    return redirect("supervision:extensions")
+
+
+@login_required
+def completion_list(request: HttpRequest) -> HttpResponse:
+    _supervisor(request)
+    visible = Task.objects.visible_to(request.user)
+    base = CompletionApplication.objects.filter(task__in=visible).select_related(
+        "task", "task__measure", "task__unit", "applied_by", "decided_by")
+    return render(request, "supervision/completion_list.html", {
+        "pending": base.filter(decision=Decision.PENDING).order_by("applied_at").prefetch_related("task__evidence"),
+        "decided": base.exclude(decision=Decision.PENDING).order_by("-decided_at")[:30],
+        "form": DecisionForm()})
+
+
+@login_required
+@require_POST
+def completion_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _supervisor(request)
+    app = get_object_or_404(CompletionApplication.objects.filter(task__in=Task.objects.visible_to(request.user)),
+                            pk=pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.completion_review(application=app, actor=request.user, approve=approve,
+                                   comment=form.cleaned_data.get("comment", ""))
+    except services.SupervisionRefused as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "已审核通过，任务已销号。" if approve else "已退回办结申请。")
+    return redirect("supervision:completions")
+
+
+@login_required
+@require_POST
+def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    _supervisor(request)
+    task = get_object_or_404(Task.objects.visible_to(request.user), pk=pk)
+    try:
+        services.task_reopen(task=task, actor=request.user, reason=request.POST.get("reason", ""))
+    except services.SupervisionRefused as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "任务已重新打开。")
+    return redirect("supervision:completions")

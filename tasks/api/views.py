@@ -1,0 +1,120 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from ..filtersets import ProgressReportFilterSet, TaskFilterSet
+from ..models import ProgressReport, Task
+from ..services import (
+    StaleReportError, TaskActionRefused, parse_period, task_completion_apply, task_extension_request,
+    task_report_no_change, task_report_submit,
+)
+from .serializers import (
+    CompletionApplicationSerializer, CompletionInputSerializer, ExtensionInputSerializer,
+    ExtensionRequestSerializer, NoChangeInputSerializer, ProgressReportSerializer, ReportInputSerializer,
+    TaskSerializer,
+)
+
+
+def _refused(exc: TaskActionRefused) -> Response:
+    body = {"detail": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    if isinstance(exc, StaleReportError):
+        body["current"] = ProgressReportSerializer(exc.current).data
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
+class TaskViewSet(viewsets.ReadOnlyModelViewSet):
+    """任务：承办人只能看到本单位的任务，其他单位的任务返回 404；写操作只限本单位承办人和负责人。"""
+
+    serializer_class = TaskSerializer
+    filterset_class = TaskFilterSet
+    ordering_fields = ["deadline", "id"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return Task.objects.visible_to(self.request.user).for_list().order_by("id")
+
+    def _editable(self) -> Task:
+        task = self.get_object()  # 404 outside visible_to
+        if not Task.objects.editable_by(self.request.user).filter(pk=task.pk).exists():
+            raise PermissionDenied("只有本单位的承办人或负责人可以填报。")
+        return task
+
+    def _input(self, serializer_class):
+        data = self.request.data
+        if hasattr(data, "getlist") and "evidence" in data:
+            data = data.copy()
+            data.setlist("evidence", self.request.FILES.getlist("evidence"))
+        s = serializer_class(data=data)
+        s.is_valid(raise_exception=True)
+        return s.validated_data
+
+    @extend_schema(request=ReportInputSerializer, responses={201: ProgressReportSerializer})
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        """报送（或更正）一期进展；expected_version 与本期最新版本不一致时返回 409。"""
+        task = self._editable()
+        d = self._input(ReportInputSerializer)
+        try:
+            period = parse_period(task.measure.plan, d.get("period"), now=timezone.now())
+            r = task_report_submit(task=task, period=period, actor=request.user, expected_version=d["expected_version"],
+                                   data={k: d[k] for k in ("status", "done_text", "problems_text", "percent",
+                                                           "actuals")},
+                                   files=d["evidence"])
+        except TaskActionRefused as exc:
+            return _refused(exc)
+        return Response(ProgressReportSerializer(r).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=NoChangeInputSerializer, responses={201: ProgressReportSerializer})
+    @action(detail=True, methods=["post"], url_path="no-change")
+    def no_change(self, request, pk=None):
+        """本期无变化：沿用上次报告。"""
+        task = self._editable()
+        d = self._input(NoChangeInputSerializer)
+        try:
+            period = parse_period(task.measure.plan, d.get("period"), now=timezone.now())
+            r = task_report_no_change(task=task, period=period, actor=request.user,
+                                      expected_version=d["expected_version"])
+        except TaskActionRefused as exc:
+            return _refused(exc)
+        return Response(ProgressReportSerializer(r).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CompletionInputSerializer, responses={201: CompletionApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """申请办结（须附佐证材料）。"""
+        task = self._editable()
+        d = self._input(CompletionInputSerializer)
+        try:
+            app = task_completion_apply(task=task, actor=request.user, note=d["note"], files=d["evidence"])
+        except TaskActionRefused as exc:
+            return _refused(exc)
+        return Response(CompletionApplicationSerializer(app).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ExtensionInputSerializer, responses={201: ExtensionRequestSerializer})
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        """延期申请。"""
+        task = self._editable()
+        d = self._input(ExtensionInputSerializer)
+        try:
+            req = task_extension_request(task=task, actor=request.user, requested_deadline=d["requested_deadline"],
+                                         reason=d["reason"])
+        except TaskActionRefused as exc:
+            return _refused(exc)
+        return Response(ExtensionRequestSerializer(req).data, status=status.HTTP_201_CREATED)
+
+
+class ProgressReportViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProgressReportSerializer
+    filterset_class = ProgressReportFilterSet
+    ordering_fields = ["period", "submitted_at"]
+
+    def get_queryset(self):
+        return ProgressReport.objects.visible_to(self.request.user).order_by("-period", "-version", "id")

@@ -1,0 +1,82 @@
+import django_filters
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from plans.choices import ReportCycle
+
+from .choices import TaskStatus
+from .models import ProgressReport, Task
+from .periods import period_start
+from .workdays import SHANGHAI, local_date
+
+YES_NO = [("yes", "是"), ("no", "否")]
+
+
+class TaskFilterSet(django_filters.FilterSet):
+    plan = django_filters.NumberFilter(field_name="measure__plan", label="方案")
+    region = django_filters.NumberFilter(field_name="measure__plan__region", label="区域")
+    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="时限不早于")
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="时限不晚于")
+    q = django_filters.CharFilter(method="filter_q", label="关键词")
+    # Computed facts (supervisor dashboard drill-downs); evaluated against `now` in Asia/Shanghai.
+    status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices, method="filter_status", label="状态")
+    reported = django_filters.ChoiceFilter(choices=YES_NO, method="filter_reported", label="本期已报送")
+    ontime = django_filters.ChoiceFilter(choices=[("yes", "按期办结"), ("no", "未按期完成")],
+                                         method="filter_ontime", label="按期完成")
+    target = django_filters.ChoiceFilter(choices=[("met", "已达标"), ("unmet", "未达标"), ("none", "无实际值")],
+                                         method="filter_target", label="指标达标")
+
+    class Meta:
+        model = Task
+        fields = ["plan", "region", "unit", "role", "measure", "deadline_after", "deadline_before", "q",
+                  "status", "reported", "ontime", "target"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(measure__title__icontains=value) | Q(measure__text__icontains=value)
+                               | Q(unit__name__icontains=value))
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.status_in(value, now=timezone.now())
+
+    def filter_reported(self, queryset, name, value):
+        today = local_date(timezone.now())
+        submitted = (Q(measure__plan__report_cycle=ReportCycle.QUARTERLY)
+                     & Q(Exists(ProgressReport.objects.filter(
+                         task_id=OuterRef("pk"), period=period_start(today, ReportCycle.QUARTERLY))))
+                     | ~Q(measure__plan__report_cycle=ReportCycle.QUARTERLY)
+                     & Q(Exists(ProgressReport.objects.filter(task_id=OuterRef("pk"), period=period_start(today)))))
+        # Only open tasks owe a report.
+        queryset = queryset.filter(closed_at__isnull=True)
+        return queryset.filter(submitted) if value == "yes" else queryset.exclude(submitted)
+
+    def filter_ontime(self, queryset, name, value):
+        """yes: closed by the (extended) deadline day; no: due by now and not closed in time."""
+        today = local_date(timezone.now())
+        queryset = queryset.alias(eff_deadline=Coalesce("granted_deadline", "deadline"),
+                                  closed_day=TruncDate("closed_at", tzinfo=SHANGHAI))
+        ontime = Q(closed_at__isnull=False) & (Q(eff_deadline__isnull=True)
+                                               | Q(closed_day__lte=F("eff_deadline")))
+        due = Q(closed_at__isnull=False) | Q(eff_deadline__lt=today)
+        return queryset.filter(ontime) if value == "yes" else queryset.filter(due).exclude(ontime)
+
+    def filter_target(self, queryset, name, value):
+        from indicators.attainment import met_q, with_latest_reading
+        from indicators.models import Target
+
+        targets = with_latest_reading(Target.objects.all())
+        if value == "met":
+            targets = targets.filter(met_q())
+        elif value == "unmet":
+            targets = targets.filter(latest_value__isnull=False).exclude(met_q())
+        else:
+            targets = targets.filter(latest_value__isnull=True)
+        return queryset.filter(measure_id__in=targets.values("measure_id"))
+
+
+class ProgressReportFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = ProgressReport
+        fields = ["task", "period", "status"]

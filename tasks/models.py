@@ -1,0 +1,235 @@
+"""A task is one unit's share of one measure. Facts are stored; status is computed from them and `now`."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from plans.choices import UnitRole
+
+from .choices import Decision, Light, ReportStatus, TaskStatus
+from .querysets import ProgressReportQuerySet, TaskQuerySet
+from .workdays import duty_period, local_date, previous_period_day, workdays_between
+
+
+class Task(models.Model):
+    """One unit's share (牵头 or 配合) of one measure."""
+
+    measure = models.ForeignKey("plans.Measure", verbose_name="措施", on_delete=models.CASCADE, related_name="tasks")
+    unit = models.ForeignKey("plans.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="tasks")
+    role = models.CharField("角色", max_length=10, choices=UnitRole.choices)
+    deadline = models.DateField("完成时限", null=True, blank=True, help_text="方案规定的时限；空表示长期坚持。")
+    # Denormalised from the latest approved ExtensionRequest so that "overdue" is one indexed
+    # comparison; only extension_decide() writes it.
+    granted_deadline = models.DateField("延期后时限", null=True, blank=True)
+    ongoing = models.BooleanField("长期坚持", default=False)
+    recurring = models.JSONField("周期性要求", default=list, blank=True)
+    completion_applied_at = models.DateTimeField("申请办结时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="销号人", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任务"
+        ordering = ["measure__plan", "measure__order", "role", "unit"]
+        constraints = [models.UniqueConstraint(fields=["measure", "unit"], name="task_unique_unit_per_measure")]
+        indexes = [
+            # serves TaskQuerySet.overdue(now) / due_before(): open tasks by effective deadline
+            models.Index(fields=["granted_deadline", "deadline"], name="task_open_deadline",
+                         condition=Q(closed_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.label} {self.unit}（{self.get_role_display()}）"
+
+    @property
+    def effective_deadline(self):
+        return self.granted_deadline or self.deadline
+
+    def get_status(self, now, *, latest_report: ProgressReport | None = None, due_soon_workdays: int = 5) -> str:
+        """Status from stored facts and `now` (Asia/Shanghai). A deadline day is on time until 23:59:59."""
+        if self.closed_at:
+            return TaskStatus.CLOSED
+        if self.completion_applied_at:
+            return TaskStatus.PENDING_REVIEW
+        today = local_date(now)
+        deadline = self.effective_deadline
+        if deadline is not None and today > deadline:
+            return TaskStatus.OVERDUE
+        if deadline is not None and workdays_between(today, deadline) <= due_soon_workdays:
+            return TaskStatus.DUE_SOON
+        if self.granted_deadline:
+            return TaskStatus.EXTENDED
+        if latest_report is not None and latest_report.status != ReportStatus.NOT_STARTED:
+            return TaskStatus.IN_PROGRESS
+        return TaskStatus.NOT_STARTED
+
+    def duty_items(self, now, *, done_periods: frozenset = frozenset(), due_soon_workdays: int = 5) -> list[dict]:
+        """One due item per recurring duty and period: the current period's, plus the previous
+        period's while it is not done (a missed 每月25日前报送 stays overdue after the month ends).
+
+        Each item: {"text", "rule", "period" (first day), "due", "state"} with state done | overdue
+        | due_soon | open. `done_periods` holds (duty index, period first day) pairs already met."""
+        today = local_date(now)
+        items = []
+        for index, duty in enumerate(self.recurring or []):
+            rule, day = duty.get("rule"), duty.get("day")
+            if rule not in ("daily", "weekly", "monthly", "quarterly", "yearly"):
+                continue
+            start, due = duty_period(rule, day, today)
+            periods = [duty_period(rule, day, previous_period_day(rule, start)), (start, due)]
+            for p_start, p_due in periods:
+                done = (index, p_start) in done_periods
+                if p_start < start and done:
+                    continue
+                if done:
+                    state = "done"
+                elif today > p_due:
+                    state = "overdue"
+                elif workdays_between(today, p_due) <= due_soon_workdays:
+                    state = "due_soon"
+                else:
+                    state = "open"
+                if p_start < start and state != "overdue":
+                    continue
+                items.append({"text": duty.get("text", ""), "rule": rule, "period": p_start, "due": p_due,
+                              "state": state})
+        return items
+
+    def get_light(self, now, *, latest_report: ProgressReport | None = None) -> str:
+        status = self.get_status(now, latest_report=latest_report)
+        if status == TaskStatus.OVERDUE:
+            return Light.RED
+        if status == TaskStatus.DUE_SOON or (latest_report is not None
+                                             and latest_report.status == ReportStatus.DIFFICULT):
+            return Light.YELLOW
+        return Light.GREEN
+
+
+class ReportImmutableError(Exception):
+    """A submitted progress report was about to be changed in place."""
+
+
+class ProgressReport(models.Model):
+    """A unit's progress on a task for one reporting period. Append-only: a correction is a new
+    version row that supersedes the previous one; nothing is updated in place."""
+
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="reports")
+    period = models.DateField("报送周期", help_text="周期第一天，如 2026-03-01 表示 2026年3月。")
+    version = models.PositiveIntegerField("版本", default=1)
+    status = models.CharField("进展状态", max_length=20, choices=ReportStatus.choices)
+    done_text = models.TextField("本期完成情况", blank=True)
+    problems_text = models.TextField("存在问题及下步计划", blank=True)
+    percent = models.PositiveSmallIntegerField("完成百分比", default=0)
+    no_change = models.BooleanField("本期无变化", default=False)
+    consolidated = models.BooleanField("牵头单位汇总", default=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "进展报告"
+        ordering = ["task", "-period", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "period", "version"], name="report_unique_version"),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_le_100"),
+        ]
+        indexes = [models.Index(fields=["task", "period"], name="report_task_period")]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.period:%Y-%m} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: a correction is a new version row (tasks.services.task_report_submit).
+        if not self._state.adding:
+            raise ReportImmutableError("进展报告提交后不能修改，更正请提交新版本。")
+        super().save(*args, **kwargs)
+
+
+class ReportDraft(models.Model):
+    """What a user has typed but not submitted yet, saved as they type."""
+
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="drafts")
+    period = models.DateField("报送周期")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                             related_name="+")
+    data = models.JSONField("内容", default=dict)
+    updated_at = models.DateTimeField("保存时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "进展草稿"
+        constraints = [models.UniqueConstraint(fields=["task", "period", "user"], name="draft_unique")]
+
+
+class Evidence(models.Model):
+    """A supporting file (佐证材料) attached to a report or a completion application."""
+
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="evidence")
+    report = models.ForeignKey(ProgressReport, verbose_name="进展报告", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField("文件", upload_to="evidence/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    content_type = models.CharField("类型", max_length=100)
+    sha256 = models.CharField("哈希", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "佐证材料"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: a unit asks for a new deadline; a supervisor decides."""
+
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="extensions")
+    requested_deadline = models.DateField("申请延至")
+    reason = models.TextField("理由")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decision = models.CharField("审批结果", max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    comment = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "延期申请"
+        ordering = ["-requested_at"]
+        constraints = [
+            # one open request per task at a time
+            models.UniqueConstraint(fields=["task"], condition=Q(decision="pending"), name="extension_one_pending"),
+        ]
+
+
+class CompletionApplication(models.Model):
+    """申请办结: staff apply with evidence; a supervisor closes (销号) or returns it."""
+
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="completions")
+    note = models.TextField("办结说明")
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
+                                   related_name="+")
+    applied_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decision = models.CharField("审核结果", max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    comment = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办结申请"
+        ordering = ["-applied_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["task"], condition=Q(decision="pending"), name="completion_one_pending"),
+        ]

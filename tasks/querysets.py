@@ -1,0 +1,178 @@
+"""Query vocabulary for tasks and reports; permissions build on plans.querysets.scope_of."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from plans.choices import PlanStatus, Role
+from plans.querysets import scope_of
+
+from .workdays import add_workdays, local_date
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TaskQuerySet:
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self
+        if scope.is_supervisor:
+            return self.filter(measure__plan__region_id__in=scope.region_ids)
+        if scope.role is None:
+            return self.none()
+        return self.filter(unit_id=scope.unit_id, measure__plan__status=PlanStatus.PUBLISHED)
+
+    def editable_by(self, user) -> TaskQuerySet:
+        """Tasks the user may report on: their own unit's (staff, unit head); admins everything."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self
+        if scope.role in (Role.STAFF, Role.UNIT_HEAD):
+            return self.filter(unit_id=scope.unit_id, measure__plan__status=PlanStatus.PUBLISHED)
+        return self.none()
+
+    def open(self) -> TaskQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+    def with_effective_deadline(self) -> TaskQuerySet:
+        return self.annotate(effective_deadline_db=Coalesce("granted_deadline", "deadline"))
+
+    def overdue(self, *, now: dt.datetime) -> TaskQuerySet:
+        """Open, not awaiting review, and past the (possibly extended) deadline's day in Shanghai."""
+        today = local_date(now)
+        return (self.open().filter(completion_applied_at__isnull=True)
+                .filter(Q(granted_deadline__lt=today) | Q(granted_deadline__isnull=True, deadline__lt=today)))
+
+    def due_soon(self, *, now: dt.datetime, workdays: int = 5) -> TaskQuerySet:
+        # Same rule as Task.get_status: at most `workdays` working days left, i.e. the deadline
+        # falls before the (workdays+1)-th working day (a weekend right after the 5th counts).
+        today = local_date(now)
+        before = add_workdays(today, workdays + 1)
+        return (self.open().filter(completion_applied_at__isnull=True)
+                .filter(Q(granted_deadline__gte=today, granted_deadline__lt=before)
+                        | Q(granted_deadline__isnull=True, deadline__gte=today, deadline__lt=before)))
+
+    def on_time_stats(self, *, against: str = "granted") -> dict:
+        """Closed tasks with a deadline, and how many were closed by it (on the Shanghai calendar).
+
+        against="original": the plan's deadline; "granted": the deadline after approved extensions."""
+        from django.db.models import Count
+        from django.db.models.functions import TruncDate
+
+        from .workdays import SHANGHAI
+
+        if against not in ("original", "granted"):
+            raise ValueError(against)
+        deadline = Coalesce("granted_deadline", "deadline") if against == "granted" else models.F("deadline")
+        qs = (self.filter(closed_at__isnull=False).annotate(d=deadline).filter(d__isnull=False)
+              .annotate(closed_day=TruncDate("closed_at", tzinfo=SHANGHAI)))
+        agg = qs.aggregate(closed=Count("pk"), on_time=Count("pk", filter=Q(closed_day__lte=models.F("d"))))
+        agg["rate"] = round(agg["on_time"] / agg["closed"], 4) if agg["closed"] else None
+        return agg
+
+    def for_list(self) -> TaskQuerySet:
+        return self.select_related("measure", "measure__plan", "unit")
+
+    # --- status in SQL (dashboards, lists, exports) -------------------------------------------
+    # Mirrors Task.get_status(now) / get_light(now) so that aggregates can be computed in the
+    # database; tests/supervision/test_dashboard.py checks the two agree task by task.
+
+    def with_latest_report_status(self) -> TaskQuerySet:
+        from .models import ProgressReport
+
+        latest = (ProgressReport.objects.filter(task_id=OuterRef("pk"))
+                  .order_by("-period", "-version").values("status")[:1])
+        return self.alias(latest_report_status=Subquery(latest))
+
+    def with_status(self, *, now: dt.datetime, due_soon_workdays: int = 5) -> TaskQuerySet:
+        """Annotate `status_db` (a TaskStatus value) and `light_db` (a Light value)."""
+        from .choices import Light, ReportStatus, TaskStatus
+
+        today = local_date(now)
+        # get_status says due soon when workdays in (today, deadline] <= N, i.e. deadline before
+        # the (N+1)-th working day: a Saturday after the N-th working day is still "due soon".
+        horizon = add_workdays(today, due_soon_workdays + 1)
+        overdue = Q(granted_deadline__lt=today) | Q(granted_deadline__isnull=True, deadline__lt=today)
+        due_soon = (Q(granted_deadline__gte=today, granted_deadline__lt=horizon)
+                    | Q(granted_deadline__isnull=True, deadline__gte=today, deadline__lt=horizon))
+        started = [ReportStatus.IN_PROGRESS, ReportStatus.DONE, ReportStatus.DIFFICULT]
+        status = Case(
+            When(closed_at__isnull=False, then=Value(TaskStatus.CLOSED.value)),
+            When(completion_applied_at__isnull=False, then=Value(TaskStatus.PENDING_REVIEW.value)),
+            When(overdue, then=Value(TaskStatus.OVERDUE.value)),
+            When(due_soon, then=Value(TaskStatus.DUE_SOON.value)),
+            When(granted_deadline__isnull=False, then=Value(TaskStatus.EXTENDED.value)),
+            When(latest_report_status__in=started, then=Value(TaskStatus.IN_PROGRESS.value)),
+            default=Value(TaskStatus.NOT_STARTED.value),
+            output_field=models.CharField(),
+        )
+        light = Case(
+            When(status_db=TaskStatus.OVERDUE.value, then=Value(Light.RED.value)),
+            When(status_db=TaskStatus.DUE_SOON.value, then=Value(Light.YELLOW.value)),
+            When(latest_report_status=ReportStatus.DIFFICULT.value, then=Value(Light.YELLOW.value)),
+            default=Value(Light.GREEN.value),
+            output_field=models.CharField(),
+        )
+        return self.with_latest_report_status().annotate(status_db=status).annotate(light_db=light)
+
+    def status_in(self, statuses, *, now: dt.datetime, due_soon_workdays: int = 5) -> TaskQuerySet:
+        """Tasks whose computed status is one of `statuses`, as plain indexed conditions (filtering on
+        the status_db CASE would evaluate it, latest-report subquery included, for every row)."""
+        from .choices import ReportStatus, TaskStatus
+
+        today = local_date(now)
+        horizon = add_workdays(today, due_soon_workdays + 1)
+        open_ = Q(closed_at__isnull=True, completion_applied_at__isnull=True)
+        overdue = Q(granted_deadline__lt=today) | Q(granted_deadline__isnull=True, deadline__lt=today)
+        due_soon = (Q(granted_deadline__gte=today, granted_deadline__lt=horizon)
+                    | Q(granted_deadline__isnull=True, deadline__gte=today, deadline__lt=horizon))
+        later = open_ & ~overdue & ~due_soon
+        started = [ReportStatus.IN_PROGRESS, ReportStatus.DONE, ReportStatus.DIFFICULT]
+        conds = {
+            TaskStatus.CLOSED: Q(closed_at__isnull=False),
+            TaskStatus.PENDING_REVIEW: Q(closed_at__isnull=True, completion_applied_at__isnull=False),
+            TaskStatus.OVERDUE: open_ & overdue,
+            TaskStatus.DUE_SOON: open_ & due_soon,
+            TaskStatus.EXTENDED: later & Q(granted_deadline__isnull=False),
+            TaskStatus.IN_PROGRESS: later & Q(granted_deadline__isnull=True, latest_report_status__in=started),
+            TaskStatus.NOT_STARTED: later & Q(granted_deadline__isnull=True)
+            & (Q(latest_report_status__isnull=True) | ~Q(latest_report_status__in=started)),
+        }
+        cond = Q()
+        for s in statuses:
+            cond |= conds[TaskStatus(s)]
+        qs = self
+        if {TaskStatus.IN_PROGRESS, TaskStatus.NOT_STARTED} & {TaskStatus(s) for s in statuses}:
+            qs = qs.with_latest_report_status()
+        return qs.filter(cond) if statuses else qs
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Append-only (see ProgressReport.save): no bulk update path either.
+        from .models import ReportImmutableError
+
+        raise ReportImmutableError("进展报告提交后不能修改，更正请提交新版本。")
+
+    def visible_to(self, user) -> ProgressReportQuerySet:
+        from .models import Task
+
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self
+        if scope.role is None:
+            return self.none()
+        if scope.is_supervisor:
+            return self.filter(task__measure__plan__region_id__in=scope.region_ids)
+        # Staff see their own unit's reports, and the reports of the other units on measures
+        # their unit leads or shares (the task page shows co-units' latest reports).
+        measures = Task.objects.filter(unit_id=scope.unit_id).values("measure_id")
+        return self.filter(task__measure_id__in=measures, task__measure__plan__status=PlanStatus.PUBLISHED)
+
+    def latest_versions(self) -> ProgressReportQuerySet:
+        """Only the newest version of each (task, period)."""
+        newer = self.model.objects.filter(task_id=models.OuterRef("task_id"), period=models.OuterRef("period"),
+                                          version__gt=models.OuterRef("version"))
+        return self.filter(~models.Exists(newer))

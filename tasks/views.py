@@ -1,0 +1,330 @@
+"""The staff workspace: my unit's tasks, a task's page, and the forms that write (report, no change,
+draft autosave, completion, extension). Every lookup starts from Task.objects.visible_to(user)
+or editable_by(user): another unit's task is a 404."""
+from __future__ import annotations
+
+from collections import Counter
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, OuterRef, Prefetch
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from indicators.models import Target, TargetReading
+from plans.choices import ReportCycle, UnitRole
+from plans.models import AuditEntry, Measure, Plan
+
+from .choices import ReportStatus, TaskStatus
+from .filtersets import TaskFilterSet
+from .forms import CompletionForm, ExtensionForm, ReportForm
+from .models import Evidence, ProgressReport, ReportDraft, Task
+from .periods import period_start
+from .services import (
+    StaleReportError, TaskActionRefused, open_periods, parse_period, report_draft_save, task_completion_apply,
+    task_extension_request, task_report_no_change, task_report_submit,
+)
+from .workdays import local_date
+
+# The groups of "my tasks", in the order a person should look at them.
+GROUPS = [("report_due", "本期待报送"), ("overdue", "已逾期"), ("due_soon", "即将到期"),
+          ("in_progress", "推进中"), ("done", "已办结")]
+
+
+AUDIT_LABELS = {
+    "report_submit": "报送进展", "report_correct": "更正进展（新版本）", "reading_record": "填报指标实际值",
+    "evidence_attach": "上传佐证材料", "completion_apply": "申请办结", "task_completion_applied": "任务进入待审核",
+    "extension_request": "申请延期", "task_update_from_plan": "方案修订同步",
+}
+AUDIT_KEYS = {"period": "周期", "version": "版本", "status": "状态", "done_text": "完成情况",
+              "problems_text": "问题及计划", "percent": "百分比", "no_change": "无变化", "consolidated": "汇总",
+              "target": "指标", "value": "实际值", "name": "文件", "size": "大小", "type": "类型", "note": "说明",
+              "requested_deadline": "申请延至", "reason": "理由", "deadline": "时限",
+              "completion_applied_at": "申请办结时间", "closed_at": "办结时间", "granted_deadline": "延期后时限"}
+
+
+def _audit_value(key: str, v) -> str:
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if key == "status" and v in ReportStatus.values:
+        return ReportStatus(v).label
+    return str(v)[:80]
+
+
+def _audit_text(d: dict | None) -> str:
+    if not d:
+        return ""
+    return "；".join(f"{AUDIT_KEYS.get(k, k)}：{_audit_value(k, v)}" for k, v in d.items()
+                    if k not in ("sha256", "report") and v not in (None, ""))
+
+
+def _audit_rows(task: Task) -> list[AuditEntry]:
+    rows = list(AuditEntry.objects.filter(task=task).select_related("actor").order_by("-at", "-id")[:300])
+    for a in rows:
+        a.label = AUDIT_LABELS.get(a.action, a.action)
+        a.before_text, a.after_text = _audit_text(a.before), _audit_text(a.after)
+    return rows
+
+
+def _group_of(task) -> str:
+    if task.status_db in (TaskStatus.CLOSED, TaskStatus.PENDING_REVIEW):
+        return "done"
+    if not task.reported_now:
+        return "report_due"
+    if task.status_db == TaskStatus.OVERDUE:
+        return "overdue"
+    if task.status_db == TaskStatus.DUE_SOON:
+        return "due_soon"
+    return "in_progress"
+
+
+@login_required
+def my_tasks(request):
+    now = timezone.now()
+    today = local_date(now)
+    monthly, quarterly = period_start(today), period_start(today, ReportCycle.QUARTERLY)
+    reports = ProgressReport.objects.filter(task_id=OuterRef("pk"))
+    qs = (Task.objects.visible_to(request.user).for_list().with_status(now=now).with_effective_deadline()
+          .annotate(reported_month=Exists(reports.filter(period=monthly)),
+                    reported_quarter=Exists(reports.filter(period=quarterly))))
+    fs = TaskFilterSet(request.GET or None, queryset=qs, request=request)
+    tasks = list(fs.qs.order_by(F("effective_deadline_db").asc(nulls_last=True), "measure__order", "id"))
+    groups: dict[str, list] = {key: [] for key, _ in GROUPS}
+    for t in tasks:
+        t.reported_now = t.reported_quarter if t.measure.plan.report_cycle == ReportCycle.QUARTERLY \
+            else t.reported_month
+        t.status_label = TaskStatus(t.status_db).label
+        groups[_group_of(t)].append(t)
+    counts = Counter(t.status_db for t in tasks)
+    context = {
+        "filter": fs, "total": len(tasks),
+        "groups": [(key, label, groups[key]) for key, label in GROUPS],
+        "counts": [(s.value, s.label, counts.get(s.value, 0)) for s in TaskStatus],
+        "plans": Plan.objects.visible_to(request.user).order_by("-year", "title"),
+        "statuses": TaskStatus.choices, "roles": UnitRole.choices,
+        "selected_status": request.GET.getlist("status"),
+    }
+    return render(request, "tasks/my_tasks.html", context)
+
+
+def _visible_task(request, pk: int) -> Task:
+    return get_object_or_404(Task.objects.visible_to(request.user).for_list(), pk=pk)
+
+
+def _editable_task(request, pk: int) -> Task:
+    """404 when the user may not even see the task; 403 when they see it but may not write."""
+    task = _visible_task(request, pk)
+    if not Task.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied("只有本单位的承办人或负责人可以填报。")
+    return task
+
+
+def _ancestors(measure: Measure) -> list[Measure]:
+    """The measure's sections (一、（一）…), root first: one query per level, at most four."""
+    out, parent_id = [], measure.parent_id
+    while parent_id:
+        parent = Measure.objects.only("id", "parent_id", "label", "title").get(pk=parent_id)
+        out.append(parent)
+        parent_id = parent.parent_id
+    return out[::-1]
+
+
+def _targets(measure_id: int):
+    readings = TargetReading.objects.select_related("report__task__unit").order_by("-period", "-recorded_at")
+    targets = list(Target.objects.filter(measure_id=measure_id).prefetch_related(Prefetch("readings", readings)))
+    for t in targets:
+        rs = list(t.readings.all())
+        t.latest = rs[0] if rs else None
+    return targets
+
+
+@login_required
+def task_detail(request, pk: int):
+    task = _visible_task(request, pk)
+    now = timezone.now()
+    plan = task.measure.plan
+    latest_by_task: dict[int, ProgressReport] = {}
+    for r in (ProgressReport.objects.visible_to(request.user).filter(task__measure_id=task.measure_id)
+              .latest_versions().select_related("submitted_by").order_by("-period", "-version")):
+        latest_by_task.setdefault(r.task_id, r)
+    co_tasks = list(Task.objects.filter(measure_id=task.measure_id).exclude(pk=task.pk).select_related("unit"))
+    for t in co_tasks:
+        t.latest = latest_by_task.get(t.pk)
+    history = list(task.reports.select_related("submitted_by")
+                   .prefetch_related("readings__target", "evidence").order_by("-period", "-version"))
+    periods = open_periods(plan, now=now)
+    current = periods[0]
+    context = {
+        "task": task, "plan": plan, "ancestors": _ancestors(task.measure),
+        "status": TaskStatus(task.get_status(now, latest_report=latest_by_task.get(task.pk))).label,
+        "co_tasks": co_tasks, "targets": _targets(task.measure_id), "history": history,
+        "audit": _audit_rows(task),
+        "extensions": task.extensions.select_related("requested_by"),
+        "completions": task.completions.select_related("applied_by"),
+        "loose_evidence": task.evidence.filter(report__isnull=True).select_related("uploaded_by"),
+        "can_edit": Task.objects.editable_by(request.user).filter(pk=pk).exists() and not task.closed_at,
+        "period": current, "reported_now": any(r.period == current.start for r in history),
+    }
+    return render(request, "tasks/task_detail.html", context)
+
+
+def _initial_from(report: ProgressReport) -> dict:
+    initial = {"status": report.status, "done_text": report.done_text, "problems_text": report.problems_text,
+               "percent": report.percent}
+    for reading in report.readings.all():
+        initial[f"target_{reading.target_id}"] = reading.value.normalize()
+    return initial
+
+
+@login_required
+def report_form(request, pk: int):
+    """One form per task per period: pre-filled from the draft, this period's report (a correction)
+    or the last period's; a submitted report is never changed, a new version is added."""
+    task = _editable_task(request, pk)
+    now = timezone.now()
+    plan = task.measure.plan
+    try:
+        period = parse_period(plan, request.POST.get("period") or request.GET.get("period"), now=now)
+    except TaskActionRefused as exc:
+        raise Http404(exc.message) from None
+    targets = list(Target.objects.filter(measure_id=task.measure_id))
+    reports = list(task.reports.filter(period__lte=period.start).prefetch_related("readings")
+                   .order_by("-period", "-version")[:1])
+    this_period = [r for r in task.reports.filter(period=period.start).order_by("-version")[:1]]
+    latest_here = this_period[0] if this_period else None
+    base_version = latest_here.version if latest_here else 0
+    stale = None
+    draft = ReportDraft.objects.filter(task=task, period=period.start, user=request.user).first()
+    closed_reason = None
+    if task.closed_at:
+        closed_reason = "该任务已办结销号，不能再报送进展。"
+    elif period.start > open_periods(plan, now=now)[0].start:
+        closed_reason = f"{period.label}尚未开始，不能提前报送。"
+    elif period.start not in [p.start for p in open_periods(plan, now=now)]:
+        closed_reason = f"{period.label}的报送已关闭（只能报送本期和上一期），如需更正请联系督查人员。"
+
+    if request.method == "POST" and request.POST.get("action") == "no_change":
+        try:
+            task_report_no_change(task=task, period=period, actor=request.user,
+                                  expected_version=int(request.POST.get("expected_version") or 0), now=now)
+        except TaskActionRefused as exc:  # a closed period, nothing to copy, or someone filed first
+            messages.error(request, exc.message)
+            return redirect(f"{reverse('tasks:report', args=[task.pk])}?period={period.key}")
+        messages.success(request, f"已报送{period.label}进展：本期无变化。")
+        return redirect(reverse("tasks:detail", args=[task.pk]) + "#history")
+
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES, targets=targets)
+        if form.is_valid():
+            try:
+                task_report_submit(task=task, period=period, actor=request.user, data=form.service_data(),
+                                   expected_version=form.cleaned_data["expected_version"],
+                                   files=form.cleaned_data["evidence"], now=now)
+            except StaleReportError as exc:
+                stale = exc.current
+                form.add_error(None, exc.message)
+                # The user has now seen the other version: submitting again means "mine wins",
+                # as a new version on top of theirs.
+                form.data = form.data.copy()
+                form.data["expected_version"] = str(stale.version)
+            except TaskActionRefused as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"已提交{period.label}进展。")
+                return redirect(reverse("tasks:detail", args=[task.pk]) + "#history")
+    else:
+        restored = False
+        if draft is not None and draft.data:
+            initial = {k: v for k, v in draft.data.items() if k in ("status", "done_text", "problems_text",
+                                                                      "percent")}
+            for k, v in (draft.data.get("actuals") or {}).items():
+                initial[f"target_{k}"] = v
+            restored = True
+        elif reports:
+            initial = _initial_from(reports[0])
+        else:
+            initial = {}
+        # A restored draft keeps the version it was typed against, so a report filed by someone
+        # else in between is still caught as a concurrent edit.
+        draft_version = (draft.data.get("expected_version") if restored else None)
+        initial["expected_version"] = (int(draft_version) if str(draft_version or "").isdigit()
+                                       and int(draft_version) <= base_version else base_version)
+        form = ReportForm(initial=initial, targets=targets)
+        if restored:
+            messages.info(request, f"已恢复您于{timezone.localtime(draft.updated_at):%m月%d日 %H:%M}自动保存的草稿。")
+
+    co_reports = []
+    if task.role == UnitRole.LEAD:
+        co_reports = list(ProgressReport.objects.visible_to(request.user)
+                          .filter(task__measure_id=task.measure_id, task__role=UnitRole.CO, period=period.start)
+                          .latest_versions().select_related("task__unit", "submitted_by"))
+    context = {"task": task, "plan": plan, "period": period, "form": form, "stale": stale,
+               "draft_at": int(draft.updated_at.timestamp() * 1000) if draft else 0,
+               "latest_here": latest_here, "base_version": base_version, "closed_reason": closed_reason,
+               "has_previous": bool(reports), "co_reports": co_reports,
+               "co_units": Task.objects.filter(measure_id=task.measure_id, role=UnitRole.CO).count()
+               if task.role == UnitRole.LEAD else 0,
+               "periods": open_periods(plan, now=now), "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
+    return render(request, "tasks/report_form.html", context)
+
+
+@login_required
+@require_POST
+def draft_save(request, pk: int):
+    """Autosave target of static/js/autosave.js: what the user typed, kept per (task, period, user)."""
+    task = _editable_task(request, pk)
+    try:
+        period = parse_period(task.measure.plan, request.POST.get("period"), now=timezone.now())
+    except TaskActionRefused as exc:
+        return JsonResponse({"ok": False, "message": exc.message}, status=400)
+    actuals = {k.removeprefix("target_"): v for k, v in request.POST.items() if k.startswith("target_")}
+    data = {k: request.POST.get(k, "") for k in ("status", "done_text", "problems_text", "percent")}
+    data["actuals"] = actuals
+    data["expected_version"] = request.POST.get("expected_version")
+    draft = report_draft_save(task=task, period=period, actor=request.user, data=data)
+    return JsonResponse({"ok": True, "saved_at": timezone.localtime(draft.updated_at).strftime("%H:%M:%S")})
+
+
+@login_required
+def completion_apply(request, pk: int):
+    task = _editable_task(request, pk)
+    form = CompletionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_completion_apply(task=task, actor=request.user, note=form.cleaned_data["note"],
+                                  files=form.cleaned_data["evidence"])
+        except TaskActionRefused as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "已提交办结申请，等待督查人员审核。")
+            return redirect("tasks:detail", pk=task.pk)
+    return render(request, "tasks/completion_form.html", {"task": task, "form": form})
+
+
+@login_required
+def extension_request(request, pk: int):
+    task = _editable_task(request, pk)
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_extension_request(task=task, actor=request.user,
+                                   requested_deadline=form.cleaned_data["requested_deadline"],
+                                   reason=form.cleaned_data["reason"])
+        except TaskActionRefused as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "已提交延期申请，等待督查人员审批。")
+            return redirect("tasks:detail", pk=task.pk)
+    return render(request, "tasks/extension_form.html", {"task": task, "form": form})
+
+
+@login_required
+def evidence_download(request, pk: int):
+    ev = get_object_or_404(Evidence.objects.filter(task__in=Task.objects.visible_to(request.user)), pk=pk)
+    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.original_name,
+                        content_type=ev.content_type)

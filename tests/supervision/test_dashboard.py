@@ -1,0 +1,218 @@
+"""The supervisor dashboard: figures for a known world, status in SQL = Task.get_status, drill-downs,
+permissions, and a constant number of queries whatever the data size."""
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from plans.models import Region
+from supervision.dashboard import querysets as agg
+from tasks.models import Task
+from tests.factories import MeasureFactory, PlanFactory, TaskFactory, UnitFactory
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_computes_status_in_sql_exactly_like_get_status(world):
+    rows = {t.pk: t for t in Task.objects.with_status(now=NOW)}
+    expected = {
+        world.t1_unit: "closed", world.t1_other: "overdue", world.t2_unit: "overdue", world.t2_other: "closed",
+        world.t3_unit: "due_soon", world.t4_unit: "in_progress", world.t4_other: "not_started",
+        world.t5_unit: "extended", world.t6_other: "pending_review", world.t7_unit: "in_progress",
+    }
+    for task, status in expected.items():
+        latest = task.reports.order_by("-period", "-version").first()
+        assert task.get_status(NOW, latest_report=latest) == status
+        assert rows[task.pk].status_db == status, task
+        assert rows[task.pk].light_db == task.get_light(NOW, latest_report=latest), task
+
+
+def test_it_agrees_with_get_status_around_weekends_and_holidays(cast):
+    # 2026-04-30 (Thu) is before the May Day holiday: due soon must skip the holiday like get_status.
+    import zoneinfo
+
+    sh = zoneinfo.ZoneInfo("Asia/Shanghai")
+    measure = MeasureFactory(plan=cast.plan)
+    start = dt.date(2026, 4, 20)
+    tasks = [TaskFactory(measure=MeasureFactory(plan=cast.plan), unit=cast.unit, deadline=start + dt.timedelta(days=i))
+             for i in range(0, 30)]
+    assert measure
+    for day in (dt.date(2026, 4, 24), dt.date(2026, 4, 30), dt.date(2026, 5, 2), dt.date(2026, 5, 8)):
+        for hour in (0, 23):
+            now = dt.datetime(day.year, day.month, day.day, hour, 30, tzinfo=sh)
+            sql = dict(Task.objects.filter(pk__in=[t.pk for t in tasks]).with_status(now=now)
+                       .values_list("pk", "status_db"))
+            for t in tasks:
+                assert sql[t.pk] == t.get_status(now), (now, t.deadline)
+
+
+def test_it_shows_the_figures_of_the_known_world(world, client):
+    d = agg.build(Task.objects.visible_to(world.cast.supervisor), now=NOW, plan_id=world.cast.plan.pk)
+    assert d.by_status == {"closed": 2, "overdue": 2, "due_soon": 1, "in_progress": 2, "not_started": 1,
+                           "extended": 1, "pending_review": 1}
+    s = d.summary
+    assert (s["total"], s["closed"], s["due"], s["ontime"], s["ontime_rate"]) == (10, 2, 4, 1, 25.0)
+    assert (s["overdue"], s["due_soon"], s["required"], s["submitted"], s["report_rate"]) == (2, 1, 8, 2, 25.0)
+    units = {u["unit__name"]: u for u in d.units}
+    assert units["区数据局"]["overdue"] == 1 and units["区数据局"]["due_soon"] == 1
+    assert units["区数据局"]["ontime_rate"] == 50.0 and units["区市场监管局"]["ontime_rate"] == 0.0
+    assert d.targets == {"total": 3, "read": 2, "met": 1, "unmet": 1, "none": 1, "rate": 50.0}
+    sections = {s["label"]: s for s in d.sections}
+    assert sections["一、"]["total"] == 8 and sections["二、"]["total"] == 2
+    assert sections["一、"]["closed"] == 2 and sections["一、"]["overdue"] == 2
+    trend = {t["month"]: t for t in d.trend}
+    assert trend[dt.date(2026, 2, 1)]["due"] == 2 and trend[dt.date(2026, 2, 1)]["ontime"] == 1
+    assert trend[dt.date(2026, 3, 1)]["due"] == 2 and trend[dt.date(2026, 3, 1)]["closed"] == 1
+    assert trend[dt.date(2026, 2, 1)]["closed"] == 1
+    assert d.reporting["due"] == dt.date(2026, 3, 25)
+
+
+def test_it_renders_the_dashboard_with_drill_down_links(world, client):
+    client.force_login(world.cast.supervisor)
+    r = client.get("/dashboard/")
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "按期完成率" in body and "25.0%" in body and "vendor/echarts/echarts.min.js" in body
+    u = world.cast.unit.pk
+    assert f"/dashboard/tasks/?unit={u}&amp;status=overdue" in body
+    r = client.get(f"/dashboard/tasks/?unit={u}&status=overdue")
+    rows = r.context["rows"]
+    assert [t.pk for t in rows] == [world.t2_unit.pk]
+    assert "已逾期" in r.content.decode()
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("status=overdue", {"t1_other", "t2_unit"}),
+    ("status=overdue&status=due_soon", {"t1_other", "t2_unit", "t3_unit"}),
+    ("ontime=yes", {"t1_unit"}),
+    ("ontime=no", {"t1_other", "t2_unit", "t2_other"}),
+    ("reported=no", {"t1_other", "t2_unit", "t3_unit", "t4_other", "t5_unit", "t6_other"}),
+    ("target=unmet", {"t4_unit", "t4_other"}),
+    ("deadline_before=2026-03-10&deadline_after=2026-03-01", {"t2_unit", "t2_other", "t5_unit"}),
+])
+def test_it_filters_the_list_like_the_figures(world, client, query, expected):
+    client.force_login(world.cast.supervisor)
+    r = client.get(f"/dashboard/tasks/?{query}")
+    names = {k for k in expected}
+    got = {t.pk for t in r.context["page"].paginator.object_list}
+    assert got == {getattr(world, n).pk for n in names}
+    # the figures use the same filters: the dashboard for the same query counts the same tasks
+    d = client.get(f"/dashboard/?{query}").context["d"]
+    assert d.total == len(expected)
+
+
+def test_it_shares_the_filters_with_the_api(world, client):
+    client.force_login(world.cast.supervisor)
+    r = client.get("/api/tasks/?status=overdue")
+    assert r.status_code == 200
+    assert {t["id"] for t in r.json()["results"]} == {world.t1_other.pk, world.t2_unit.pk}
+
+
+def test_it_sorts_the_list(world, client):
+    client.force_login(world.cast.supervisor)
+    rows = client.get("/dashboard/tasks/?sort=-deadline").context["rows"]
+    deadlines = [t.deadline for t in rows if t.deadline]
+    assert deadlines == sorted(deadlines, reverse=True)
+    rows = client.get("/dashboard/tasks/?sort=unit").context["rows"]
+    assert [t.unit.name for t in rows] == sorted(t.unit.name for t in rows)
+
+
+def test_it_refuses_staff_and_anonymous(cast, client):
+    assert client.get("/dashboard/").status_code == 302
+    client.force_login(cast.staff)
+    for url in ("/dashboard/", "/dashboard/tasks/", "/dashboard/ledger.xlsx", "/dashboard/bulletin.docx"):
+        assert client.get(url).status_code == 404
+    client.force_login(cast.admin)
+    assert client.get("/dashboard/").status_code == 200
+
+
+def test_it_only_counts_what_the_supervisor_may_see(world, client):
+    elsewhere = Region.objects.create(name="外区", code="888888")
+    TaskFactory(measure=MeasureFactory(plan=PlanFactory(region=elsewhere)), unit=UnitFactory(region=elsewhere),
+                deadline=dt.date(2020, 1, 1))
+    client.force_login(world.cast.supervisor)
+    assert client.get("/dashboard/").context["d"].total == 10
+    client.force_login(world.cast.admin)
+    assert client.get("/dashboard/").context["d"].total == 11
+
+
+def _grow(cast, n):
+    for i in range(n):
+        unit = UnitFactory(region=cast.region)
+        plan = PlanFactory(region=cast.region)
+        m = MeasureFactory(plan=plan, deadline=dt.date(2026, 1, 1) + dt.timedelta(days=9 * i))
+        TaskFactory(measure=m, unit=unit)
+        TaskFactory(measure=m, unit=cast.unit, closed_at=NOW - dt.timedelta(days=i))
+
+
+@pytest.mark.parametrize("url", [
+    "/dashboard/", "/dashboard/?plan={plan}", "/dashboard/?status=overdue&region={region}",
+    "/dashboard/tasks/", "/dashboard/tasks/?status=overdue&sort=status", "/dashboard/tasks/?region={region}",
+    "/dashboard/search/?q=企业开办",
+])
+def test_it_runs_a_constant_number_of_queries(world, client, url, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0  # count the queries that compute the figures
+    cast = world.cast
+    client.force_login(cast.supervisor)
+    url = url.format(plan=cast.plan.pk, region=cast.region.pk)
+
+    def count():
+        client.get(url)  # warm caches (jieba, content types)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    _grow(cast, 60)
+    assert count() == small
+
+
+def test_it_caches_figures_until_data_changes(world, client, settings):
+    from plans.services import audit
+    from tasks.models import ProgressReport
+
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    client.force_login(world.cast.supervisor)
+    assert client.get("/dashboard/").context["d"].summary["closed"] == 2
+    Task.objects.filter(pk=world.t3_unit.pk).update(closed_at=NOW)   # a write that bypasses services
+    assert client.get("/dashboard/").context["d"].summary["closed"] == 2
+    audit(actor=world.cast.supervisor, action="task_close", obj=world.t3_unit)  # what services write
+    assert client.get("/dashboard/").context["d"].summary["closed"] == 3
+    ProgressReport.objects.create(task=world.t4_other, period="2026-03-01", status="in_progress",
+                                  submitted_by=world.cast.staff)
+    assert client.get("/dashboard/").context["d"].summary["submitted"] == 3
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    Task.objects.filter(pk=world.t4_unit.pk).update(closed_at=NOW)
+    assert client.get("/dashboard/").context["d"].summary["closed"] == 4
+
+
+def test_it_filters_by_status_exactly_like_the_status_annotation(world):
+    from tasks.choices import TaskStatus
+
+    annotated = dict(Task.objects.with_status(now=NOW).values_list("pk", "status_db"))
+    for status in TaskStatus.values:
+        got = set(Task.objects.status_in([status], now=NOW).values_list("pk", flat=True))
+        assert got == {pk for pk, s in annotated.items() if s == status}, status
+    assert Task.objects.status_in([], now=NOW).count() == 10
+
+
+def test_it_generates_a_small_province_the_dashboard_can_read(client):
+    from django.core.management import call_command
+
+    from plans.models import Measure
+    from tasks.models import ProgressReport
+
+    call_command("generate_scale_data", regions=1, months=3, stdout=__import__("io").StringIO())
+    assert Task.objects.count() == 240 * 3
+    assert ProgressReport.objects.count() > 1000
+    assert not Measure.objects.filter(search_text="").exists()
+    call_command("generate_scale_data", regions=1, months=3, stdout=__import__("io").StringIO())
+    assert Task.objects.count() == 720  # re-running adds nothing
+    client.login(username="scale_supervisor", password="Demo@2026")
+    r = client.get("/dashboard/")
+    assert r.status_code == 200 and r.context["d"].total == 720
+    m = Measure.objects.filter(level=2).order_by("id").first()
+    assert m.id in [h.measure.id for h in client.get(f"/dashboard/search/?q={m.title[:6]}").context["measures"]]

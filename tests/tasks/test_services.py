@@ -1,0 +1,161 @@
+"""Services of the staff workspace: versions, concurrency, closed periods, evidence, audit."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from indicators.models import TargetReading
+from plans.models import AuditEntry
+from tasks.models import (CompletionApplication, Evidence, ExtensionRequest, ProgressReport, ReportDraft,
+                          ReportImmutableError)
+from tasks.services import (StaleReportError, TaskActionRefused, period_for, report_draft_save,
+                            task_completion_apply, task_extension_request, task_report_no_change,
+                            task_report_submit)
+
+from .conftest import EXE, PNG, pdf, prev_month, report_data
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(work, cast, version=0, **kw):
+    return task_report_submit(task=work.task, period=work.period, actor=cast.staff, data=report_data(**kw),
+                              expected_version=version)
+
+
+def test_it_files_a_report_with_target_actual_and_evidence_and_audits_each(cast, work):
+    r = task_report_submit(task=work.task, period=work.period, actor=cast.staff,
+                           data=report_data(actuals={work.target.pk: Decimal("85.5")}), expected_version=0,
+                           files=[pdf()])
+    assert (r.version, r.period, r.consolidated) == (1, work.period.start, True)
+    assert TargetReading.objects.get(report=r).value == Decimal("85.5")
+    ev = Evidence.objects.get(report=r)
+    assert ev.content_type == "application/pdf" and len(ev.sha256) == 64
+    actions = set(AuditEntry.objects.filter(task=work.task).values_list("action", flat=True))
+    assert actions == {"report_submit", "reading_record", "evidence_attach"}
+    entry = AuditEntry.objects.get(action="report_submit")
+    assert entry.actor == cast.staff and entry.after["done_text"] == "已完成系统对接。" and entry.before is None
+
+
+def test_it_keeps_a_correction_as_a_new_version(cast, work):
+    first = submit(work, cast)
+    second = submit(work, cast, version=1, done_text="更正：已完成对接并上线。")
+    assert second.version == 2 and ProgressReport.objects.filter(task=work.task).count() == 2
+    first.refresh_from_db()
+    assert first.done_text == "已完成系统对接。"
+    entry = AuditEntry.objects.get(action="report_correct")
+    assert entry.before["done_text"] == "已完成系统对接。" and entry.after["version"] == 2
+
+
+def test_it_refuses_a_stale_submission_and_names_the_other_report(cast, work):
+    submit(work, cast)
+    with pytest.raises(StaleReportError) as exc:
+        task_report_submit(task=work.task, period=work.period, actor=cast.head, data=report_data(),
+                           expected_version=0)
+    assert "第1版" in exc.value.message and exc.value.current.done_text == "已完成系统对接。"
+    assert ProgressReport.objects.count() == 1
+
+
+def test_it_never_updates_a_report_in_place(cast, work):
+    r = submit(work, cast)
+    r.done_text = "篡改"
+    with pytest.raises(ReportImmutableError):
+        r.save()
+    with pytest.raises(ReportImmutableError):
+        ProgressReport.objects.filter(pk=r.pk).update(done_text="篡改")
+    assert ProgressReport.objects.get(pk=r.pk).done_text == "已完成系统对接。"
+
+
+def test_it_refuses_a_closed_period_and_a_closed_task(cast, work):
+    old = period_for(cast.plan, prev_month(prev_month(work.period.start)))
+    with pytest.raises(TaskActionRefused, match="报送已关闭"):
+        task_report_submit(task=work.task, period=old, actor=cast.staff, data=report_data(), expected_version=0)
+    future = period_for(cast.plan, (work.period.start + dt.timedelta(days=40)).replace(day=1))
+    with pytest.raises(TaskActionRefused, match="尚未开始"):
+        task_report_submit(task=work.task, period=future, actor=cast.staff, data=report_data(),
+                           expected_version=0)
+    previous = period_for(cast.plan, prev_month(work.period.start))
+    assert task_report_submit(task=work.task, period=previous, actor=cast.staff, data=report_data(),
+                              expected_version=0).period == previous.start
+    work.task.closed_at = timezone.now()
+    work.task.save()
+    with pytest.raises(TaskActionRefused, match="已办结"):
+        submit(work, cast)
+
+
+def test_it_copies_the_last_report_for_no_change(cast, work):
+    previous = period_for(cast.plan, prev_month(work.period.start))
+    task_report_submit(task=work.task, period=previous, actor=cast.staff,
+                       data=report_data(actuals={work.target.pk: 88}), expected_version=0)
+    r = task_report_no_change(task=work.task, period=work.period, actor=cast.staff, expected_version=0)
+    assert r.no_change and r.done_text == "已完成系统对接。" and r.period == work.period.start
+    assert TargetReading.objects.get(report=r).value == 88
+    assert AuditEntry.objects.filter(action="report_submit", object_id=str(r.pk)).get().after["no_change"]
+
+
+def test_it_refuses_no_change_without_a_previous_report(cast, work):
+    with pytest.raises(TaskActionRefused, match="还没有以前的进展报告"):
+        task_report_no_change(task=work.task, period=work.period, actor=cast.staff, expected_version=0)
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("setup.pdf", EXE, "实际内容不是允许的类型"),
+    ("说明.pdf", b"just text, not a pdf", "实际内容不是允许的类型"),
+    ("照片.pdf", PNG, "与扩展名不符"),
+])
+def test_it_refuses_disguised_files_and_writes_nothing(cast, work, name, content, message):
+    with pytest.raises(TaskActionRefused, match=message):
+        task_report_submit(task=work.task, period=work.period, actor=cast.staff, data=report_data(),
+                           expected_version=0, files=[pdf(name, content)])
+    assert not ProgressReport.objects.exists() and not Evidence.objects.exists()
+
+
+def test_it_refuses_an_oversize_file(cast, work, settings):
+    settings.EVIDENCE_MAX_BYTES = 1024
+    with pytest.raises(TaskActionRefused, match="超过大小上限"):
+        submit_files = [pdf(content=b"%PDF-1.4\n" + b"0" * 2000)]
+        task_report_submit(task=work.task, period=work.period, actor=cast.staff, data=report_data(),
+                           expected_version=0, files=submit_files)
+
+
+def test_it_saves_a_draft_and_drops_it_on_submit(cast, work):
+    report_draft_save(task=work.task, period=work.period, actor=cast.staff,
+                      data={"done_text": "写了一半", "actuals": {str(work.target.pk): "7"}})
+    report_draft_save(task=work.task, period=work.period, actor=cast.staff, data={"done_text": "写了一大半"})
+    assert ReportDraft.objects.get().data["done_text"] == "写了一大半"
+    submit(work, cast)
+    assert not ReportDraft.objects.exists()
+
+
+def test_it_applies_for_completion_with_evidence(cast, work):
+    app = task_completion_apply(task=work.task, actor=cast.staff, note="已全部完成。", files=[pdf()])
+    work.task.refresh_from_db()
+    assert work.task.completion_applied_at and work.task.version == 2
+    assert Evidence.objects.get(task=work.task, report=None)
+    assert {"completion_apply", "task_completion_applied", "evidence_attach"} <= set(
+        AuditEntry.objects.filter(task=work.task).values_list("action", flat=True))
+    with pytest.raises(TaskActionRefused, match="请勿重复提交"):
+        task_completion_apply(task=work.task, actor=cast.staff, note="再来一次", files=[pdf()])
+    assert CompletionApplication.objects.get() == app
+
+
+def test_it_requires_evidence_for_completion(cast, work):
+    with pytest.raises(TaskActionRefused, match="佐证材料"):
+        task_completion_apply(task=work.task, actor=cast.staff, note="已完成")
+
+
+def test_it_requests_an_extension_once(cast, work):
+    req = task_extension_request(task=work.task, actor=cast.staff, requested_deadline=dt.date(2026, 12, 31),
+                                 reason="系统对接需省级部门配合。")
+    assert req.decision == "pending"
+    assert AuditEntry.objects.get(action="extension_request").after["requested_deadline"] == "2026-12-31"
+    with pytest.raises(TaskActionRefused, match="正在审批中"):
+        task_extension_request(task=work.task, actor=cast.staff, requested_deadline=dt.date(2027, 1, 31),
+                               reason="再延")
+    assert ExtensionRequest.objects.count() == 1
+
+
+def test_it_refuses_an_extension_not_later_than_the_deadline(cast, work):
+    with pytest.raises(TaskActionRefused, match="必须晚于当前时限"):
+        task_extension_request(task=work.task, actor=cast.staff, requested_deadline=dt.date(2026, 9, 1),
+                               reason="理由")
