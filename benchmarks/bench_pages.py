@@ -1,0 +1,191 @@
+#!/usr/bin/env python
+"""Page benchmark for supervisors at province scale: p50/p95 over N requests with the Django test
+client, each page compared with the single SQL aggregate behind it (ratio = page p50 / SQL p50).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yingshang_bench \\
+        python benchmarks/bench_pages.py                      # full: generate_scale_data (100 regions) if empty
+    python benchmarks/bench_pages.py --smoke                  # 3 regions, 10 requests, quick
+    python benchmarks/bench_pages.py --regions 20 --requests 50
+
+Targets (full scale, PostgreSQL): dashboard p95 < 300 ms, task list with filters p95 < 200 ms,
+search p95 < 300 ms, 台账 export of 5,000 rows < 10 s.
+
+It migrates the database named by DATABASE_URL (without it: SQLite var/bench.sqlite3, never the
+development database) and fills it with `manage.py generate_scale_data` when it holds fewer regions
+than asked for.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, round(q * (len(values) - 1))))
+    return values[k]
+
+
+def timed(fn, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--smoke", action="store_true", help="small data, few requests")
+    ap.add_argument("--regions", type=int)
+    ap.add_argument("--requests", type=int)
+    ap.add_argument("--no-generate", action="store_true")
+    ap.add_argument("--jit-off", action="store_true",
+                    help="PostgreSQL: SET jit=off for this run (JIT compiles each dashboard aggregate: ~40 ms)")
+    args = ap.parse_args()
+    if args.jit_off:
+        os.environ["PGOPTIONS"] = (os.environ.get("PGOPTIONS", "") + " -c jit=off").strip()
+    regions = args.regions or (3 if args.smoke else 100)
+    n = args.requests or (10 if args.smoke else 50)
+
+    if not os.environ.get("DATABASE_URL"):
+        # never fill the development database with scale data
+        var_dir = Path(os.environ.get("APP_VAR_DIR") or ROOT / "var")
+        var_dir.mkdir(parents=True, exist_ok=True)
+        os.environ.setdefault("SQLITE_PATH", str(var_dir / "bench.sqlite3"))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from plans.models import Measure, Region, Unit
+    from supervision.dashboard import querysets as agg
+    from tasks.models import ProgressReport, Task
+
+    settings.ALLOWED_HOSTS = ["*"]
+    db = settings.DATABASES["default"]
+    print(f"数据库：{db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}")
+    call_command("migrate", verbosity=0)
+    have = Region.objects.filter(code__startswith="S", parent__code="S000000").count()
+    if have < regions and not args.no_generate:
+        print(f"生成规模数据：{regions} 个区域（已有 {have}）…")
+        t0 = time.perf_counter()
+        call_command("generate_scale_data", regions=regions)
+        print(f"  用时 {time.perf_counter() - t0:.0f} 秒")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as c:
+                c.execute("ANALYZE")
+    print(f"规模：任务 {Task.objects.count():,}，进展报告 {ProgressReport.objects.count():,}，"
+          f"措施 {Measure.objects.count():,}，单位 {Unit.objects.count():,}")
+
+    client = Client()
+    from django.contrib.auth import get_user_model
+
+    sup = get_user_model().objects.get(username="scale_supervisor")
+    client.force_login(sup)
+    region = Region.objects.filter(parent__code="S000000").order_by("code").first()
+    unit = Unit.objects.filter(region=region).order_by("name").first()
+    now = timezone.now()
+    visible = Task.objects.visible_to(sup)
+
+    def sql_total():
+        return visible.count()
+
+    def sql_dashboard():
+        return agg.fact_table(visible.filter(measure__plan__region=region.pk), now=now)
+
+    def sql_list():
+        return list(visible.filter(measure__plan__region=region.pk, unit=unit.pk).with_status(now=now)
+                    .filter(status_db__in=["overdue", "due_soon"]).order_by("deadline", "id")[:50])
+
+    def sql_search():
+        from plans.search import parse_query, filter_tsquery
+
+        pq = parse_query("企业开办")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as c:
+                c.execute("SELECT count(*) FROM plans_measure WHERE to_tsvector('simple'::regconfig, search_text) "
+                          "@@ to_tsquery('simple'::regconfig, %s)", [filter_tsquery(pq)])
+                return c.fetchone()
+        return Measure.objects.filter(search_text__contains="企").count()
+
+    from django.core.cache import cache
+
+    def sql_fact_table():
+        return agg.fact_table(visible, now=now)
+
+    pages = [
+        ("督办看板（全省，缓存）", "/dashboard/", sql_fact_table, 300),
+        ("督办看板（全省，冷）", "/dashboard/?cold=1", sql_fact_table, 300),
+        ("督办看板（按区域，冷）", f"/dashboard/?region={region.pk}&cold=1", sql_dashboard, 300),
+        ("任务清单（区域+单位+状态）",
+         f"/dashboard/tasks/?region={region.pk}&unit={unit.pk}&status=overdue&status=due_soon&sort=deadline",
+         sql_list, 200),
+        ("任务清单（全省逾期，第2页）", "/dashboard/tasks/?status=overdue&page=2", sql_list, 200),
+        ("搜索：企业开办", "/dashboard/search/?q=企业开办", sql_search, 300),
+        ("搜索：网办率", "/dashboard/search/?q=网办率", sql_search, 300),
+    ]
+    print("倍数 = 页面 p50 / 其背后单条 SQL 聚合的 p50（看板：fact_table 一次扫描；清单：当前页查询；搜索：全文匹配计数）")
+    print(f"\n{'页面':<28}{'查询数':>6}{'p50 ms':>10}{'p95 ms':>10}{'SQL p50':>10}{'倍数':>8}{'目标':>10}")
+    failures = []
+    for name, url, sql, target in pages:
+        r = client.get(url)
+        assert r.status_code == 200, (url, r.status_code)
+        if "cold=1" in url:
+            cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        n_queries = len(ctx.captured_queries)  # read now: later requests reset the log
+        if "cold=1" in url:
+            def get():
+                cache.clear()  # every request recomputes the figures
+                client.get(url)
+        else:
+            def get():
+                client.get(url)
+        times = timed(get, n)
+        sql_times = timed(sql, max(5, n // 5))
+        p50, p95, s50 = pct(times, 0.5), pct(times, 0.95), pct(sql_times, 0.5)
+        ok = p95 < target
+        if not ok:
+            failures.append(name)
+        print(f"{name:<26}{n_queries:>6}{p50:>10.1f}{p95:>10.1f}{s50:>10.1f}{p50 / s50:>8.1f}"
+              f"{('<' + str(target)):>8}{'  ✓' if ok else '  ✗'}")
+
+    # 台账: a filter of about 5,000 measures (rows); the aggregate behind it is the task query
+    from supervision.exports.ledger import build_ledger
+
+    region_ids = list(Region.objects.filter(parent__code="S000000").order_by("code").values_list("id", flat=True))
+    take = max(1, min(len(region_ids), 21))  # 21 regions × 240 measures ≈ 5,000 rows
+    scope = visible.filter(measure__plan__region__in=region_ids[:take])
+    rows = Measure.objects.filter(plan__region__in=region_ids[:take], actionable=True).count()
+    t0 = time.perf_counter()
+    data = build_ledger(scope, now=now)
+    ledger_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    list(scope.with_status(now=now).values("measure_id", "light_db"))
+    sql_s = time.perf_counter() - t0
+    ok = ledger_s < 10
+    if not ok:
+        failures.append("台账")
+    print(f"{'台账导出（' + str(rows) + ' 行）':<26}{'':>6}{ledger_s * 1000:>10.0f}{'':>10}{sql_s * 1000:>10.1f}"
+          f"{ledger_s / sql_s:>8.1f}{'<10000':>8}{'  ✓' if ok else '  ✗'}   {len(data) / 1e6:.1f} MB")
+    print("\n未达标：" + "、".join(failures) if failures else "\n全部达标。")
+    return 1 if failures and not args.smoke else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
