@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import AuditEntry, Measure, MeasureUnit, Membership, Plan, Region, Unit, UnitAlias
 
 admin.site.site_header = "营商环境行动方案督办系统"
@@ -33,6 +34,17 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "unit__name"]
     autocomplete_fields = ["unit"]
+
+    # Every membership change is audited: the admin writes through the service.
+    def save_model(self, request, obj, form, change):
+        services.membership_save(membership=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.membership_delete(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("user", "unit"):
+            services.membership_delete(membership=obj, actor=request.user)
 
 
 class MeasureUnitInline(admin.TabularInline):

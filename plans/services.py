@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .choices import PlanStatus, UnitKind, UnitRole
-from .models import AuditEntry, ImportJob, Measure, MeasureUnit, Plan, Region, Unit, UnitAlias
+from .models import AuditEntry, ImportJob, Measure, MeasureUnit, Membership, Plan, Region, Unit, UnitAlias
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +28,42 @@ class PlanImportError(Exception):
         self.message = message
 
 
-def audit(*, actor, action: str, obj, before: dict | None = None, after: dict | None = None, task=None) -> None:
+def audit(*, actor, action: str, obj, before: dict | None = None, after: dict | None = None, task=None,
+          object_id=None) -> None:
+    """`object_id` names an object that no longer has a pk (a deletion)."""
     AuditEntry.objects.create(actor=actor if getattr(actor, "pk", None) else None, action=action,
-                              object_type=obj._meta.label_lower, object_id=str(obj.pk), task=task,
+                              object_type=obj._meta.label_lower, object_id=str(object_id or obj.pk), task=task,
                               before=before, after=after)
+
+
+# --- Memberships (who acts for which unit) -------------------------------------------
+
+def _membership_snapshot(m: Membership) -> dict:
+    return {"user": m.user.get_username(), "unit_id": m.unit_id, "unit": m.unit.name, "role": m.role,
+            "phone": m.phone}
+
+
+@transaction.atomic
+def membership_save(*, membership: Membership, actor=None) -> Membership:
+    """Create or change a membership, audited. A user's unit and role decide what they see, so
+    every change is traced like a change to a task."""
+    before = None
+    if membership.pk:
+        old = Membership.objects.select_related("user", "unit").filter(pk=membership.pk).first()
+        before = _membership_snapshot(old) if old else None
+    membership.save()
+    after = _membership_snapshot(membership)
+    if before != after:
+        audit(actor=actor, action="membership_update" if before else "membership_create", obj=membership,
+              before=before, after=after)
+    return membership
+
+
+@transaction.atomic
+def membership_delete(*, membership: Membership, actor=None) -> None:
+    pk, before = membership.pk, _membership_snapshot(membership)
+    membership.delete()
+    audit(actor=actor, action="membership_delete", obj=membership, object_id=pk, before=before)
 
 
 # --- Unit registry ----------------------------------------------------------------

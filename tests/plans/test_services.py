@@ -122,3 +122,29 @@ def test_it_refuses_a_stale_measure_edit(cast):
     assert m.title == "第一人修改" and m.version == 2
     entry = AuditEntry.objects.get(action="measure_update")
     assert entry.before["title"] == "提升一网通办服务能力" and entry.after["title"] == "第一人修改"
+
+
+def test_it_audits_membership_changes_made_in_the_admin(cast, client):
+    """A user's unit and role decide what they may see: moving, promoting or removing a member
+    through the admin leaves an audit entry with before and after."""
+    from plans.models import Membership
+
+    client.force_login(cast.admin)
+    m = cast.staff.membership
+    url = f"/admin/plans/membership/{m.pk}/change/"
+    resp = client.post(url, {"user": cast.staff.pk, "unit": cast.other_unit.pk, "role": "unit_head", "phone": ""})
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    entry = AuditEntry.objects.get(action="membership_update", object_id=str(m.pk))
+    assert entry.actor == cast.admin
+    assert entry.before["unit"] == "区数据局" and entry.before["role"] == "staff"
+    assert entry.after["unit"] == "区市场监管局" and entry.after["role"] == "unit_head"
+
+    # saving without a change writes nothing
+    client.post(url, {"user": cast.staff.pk, "unit": cast.other_unit.pk, "role": "unit_head", "phone": ""})
+    assert AuditEntry.objects.filter(object_type="plans.membership").count() == 1
+
+    resp = client.post(f"/admin/plans/membership/{m.pk}/delete/", {"post": "yes"})
+    assert resp.status_code == 302
+    assert not Membership.objects.filter(pk=m.pk).exists()
+    gone = AuditEntry.objects.get(action="membership_delete")
+    assert gone.object_id == str(m.pk) and gone.before["user"] == "staff" and gone.after is None

@@ -10,7 +10,7 @@ from django.db import transaction
 from plans.choices import PlanStatus, Role, UnitKind
 from plans.importers import parse_bytes
 from plans.models import Membership, Plan, Region, Unit
-from plans.services import plan_import, plan_publish, unit_create, unit_names_for_parser
+from plans.services import membership_save, plan_import, plan_publish, unit_create, unit_names_for_parser
 
 DEMO_PASSWORD = "Demo@2026"
 SEEDS = settings.BASE_DIR / "fixtures" / "seeds"
@@ -79,7 +79,9 @@ class Command(BaseCommand):
             user.save()
             if role == Role.SUPERVISOR:
                 user.groups.add(viewers)
-            Membership.objects.update_or_create(user=user, defaults={"unit": unit, "role": role})
+            m = Membership.objects.filter(user=user).first() or Membership(user=user)
+            m.unit, m.role = unit, role
+            membership_save(membership=m)
 
     def _activity(self):
         from django.utils import timezone
