@@ -7,8 +7,11 @@ from .choices import Channel
 
 
 class UrgeForm(forms.Form):
+    # A task is urged from its own page (?task=): a hidden field, since a province has tens of
+    # thousands of open tasks and a <select> of them all would be a megabyte of HTML.
     task = forms.ModelChoiceField(label="任务", queryset=Task.objects.none(), required=False,
-                                  empty_label="（不指定任务，催办整个单位）")
+                                  widget=forms.HiddenInput,
+                                  error_messages={"invalid_choice": "该任务不存在、已办结或不在您的督办范围内。"})
     unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none(), required=False,
                                   empty_label="（按任务的责任单位）")
     message = forms.CharField(label="催办内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
@@ -18,7 +21,6 @@ class UrgeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["task"].queryset = Task.objects.visible_to(user).open().select_related("measure", "unit")
         self.fields["unit"].queryset = Unit.objects.visible_to(user).filter(is_active=True)
-        self.fields["task"].label_from_instance = lambda t: f"{t.measure.label} {t.measure.title[:40]}（{t.unit.name}）"
 
     def clean(self):
         data = super().clean()

@@ -88,7 +88,7 @@ def urge_create(*, actor, message: str, task: Task | None = None, unit: Unit | N
     urge.full_clean()
     urge.save()
     audit(actor=actor, action=f"urge_{level}", obj=urge, task=task,
-          after={"unit": unit.pk, "task": task.pk if task else None, "message": urge.message})
+          after={"unit": unit.name, "message": urge.message})
     kind = ReminderKind.ESCALATED if level == UrgeLevel.ESCALATE else ReminderKind.URGED
     notify(recipients=_unit_users(unit.pk), kind=kind, task=task, text=urge.message, ref=f"u{urge.pk}", now=now)
     return urge

@@ -96,6 +96,8 @@ def urge_new(request: HttpRequest) -> HttpResponse:
     if request.GET.get("task"):
         initial["task"] = request.GET["task"]
     form = UrgeForm(request.POST or None, user=request.user, initial=initial)
+    task_id = (request.POST.get("task") or initial.get("task") or "").strip()
+    task = (form.fields["task"].queryset.filter(pk=task_id).first() if task_id.isdigit() else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -105,8 +107,8 @@ def urge_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, e.message)
         else:
             messages.success(request, f"已向{urge.unit.name}发出{urge.get_level_display()}。")
-            return redirect("supervision:urges")
-    return render(request, "supervision/urge_form.html", {"form": form})
+            return redirect("tasks:detail", urge.task_id) if urge.task_id else redirect("supervision:urges")
+    return render(request, "supervision/urge_form.html", {"form": form, "task": task})
 
 
 @login_required
@@ -143,6 +145,8 @@ def urge_respond(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "答复已提交。")
     else:
         messages.error(request, "请填写答复内容。")
+    if request.POST.get("from_task") and urge.task_id:
+        return redirect("tasks:detail", urge.task_id)
     return redirect("supervision:urges")
 
 

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 from indicators.models import Target, TargetReading
 from plans.choices import ReportCycle, UnitRole
 from plans.models import AuditEntry, Measure, Plan
+from plans.querysets import scope_of
 
-from .choices import ReportStatus, TaskStatus
+from .choices import Decision, ReportStatus, TaskStatus
 from .filtersets import TaskFilterSet
 from .forms import CompletionForm, ExtensionForm, ReportForm
 from .models import Evidence, ProgressReport, ReportDraft, Task
@@ -40,12 +41,17 @@ AUDIT_LABELS = {
     "report_submit": "报送进展", "report_correct": "更正进展（新版本）", "reading_record": "填报指标实际值",
     "evidence_attach": "上传佐证材料", "completion_apply": "申请办结", "task_completion_applied": "任务进入待审核",
     "extension_request": "申请延期", "task_update_from_plan": "方案修订同步",
+    "urge_urge": "催办", "urge_escalate": "督办", "urge_respond": "答复催办", "extension_decide": "审批延期申请",
+    "task_deadline_extended": "时限延期", "completion_review": "审核办结申请", "task_closed": "办结销号",
+    "task_completion_returned": "退回办结申请", "task_reopen": "重新打开任务",
 }
 AUDIT_KEYS = {"period": "周期", "version": "版本", "status": "状态", "done_text": "完成情况",
               "problems_text": "问题及计划", "percent": "百分比", "no_change": "无变化", "consolidated": "汇总",
               "target": "指标", "value": "实际值", "name": "文件", "size": "大小", "type": "类型", "note": "说明",
               "requested_deadline": "申请延至", "reason": "理由", "deadline": "时限",
-              "completion_applied_at": "申请办结时间", "closed_at": "办结时间", "granted_deadline": "延期后时限"}
+              "completion_applied_at": "申请办结时间", "closed_at": "办结时间", "granted_deadline": "延期后时限",
+              "unit": "单位", "message": "催办内容", "response": "单位答复", "decision": "审批结果",
+              "comment": "意见"}
 
 
 def _audit_value(key: str, v) -> str:
@@ -53,6 +59,8 @@ def _audit_value(key: str, v) -> str:
         return "是" if v else "否"
     if key == "status" and v in ReportStatus.values:
         return ReportStatus(v).label
+    if key == "decision" and v in Decision.values:
+        return Decision(v).label
     return str(v)[:80]
 
 
@@ -146,6 +154,7 @@ def _targets(measure_id: int):
 @login_required
 def task_detail(request, pk: int):
     task = _visible_task(request, pk)
+    scope = scope_of(request.user)
     now = timezone.now()
     plan = task.measure.plan
     latest_by_task: dict[int, ProgressReport] = {}
@@ -168,6 +177,12 @@ def task_detail(request, pk: int):
         "completions": task.completions.select_related("applied_by"),
         "loose_evidence": task.evidence.filter(report__isnull=True).select_related("uploaded_by"),
         "can_edit": Task.objects.editable_by(request.user).filter(pk=pk).exists() and not task.closed_at,
+        # 催办/督办 of this task, and open ones addressed to the whole unit (related names: no import
+        # of the supervision app, which builds on this one)
+        "urges": list(task.urges.select_related("created_by", "responded_by"))
+        + list(task.unit.urges.filter(task__isnull=True, responded_at__isnull=True)
+               .select_related("created_by")),
+        "can_urge": scope.is_supervisor or scope.is_admin,
         "period": current, "reported_now": any(r.period == current.start for r in history),
     }
     return render(request, "tasks/task_detail.html", context)

@@ -25,14 +25,19 @@ def test_it_runs_urge_extension_and_closeout_in_the_browser(cast, live_server, b
 
     sup = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
     browser_login(sup, live_server, "supervisor")
-    # 1. 催办 a task
-    sup.goto(f"{live_server.url}/supervision/urges/new/?task={t1.pk}")
+    # 1. 催办 a task, from its page; the urge is then shown on the task
+    sup.goto(f"{live_server.url}/tasks/{t1.pk}/")
+    sup.click("#urge-actions a")
+    assert "推行“一件事一次办”集成服务" in sup.inner_text("#urge-task")
     sup.fill("#id_message", "请于3个工作日内报送“一件事一次办”推进情况。")
     screenshot(sup, "supervision-1-urge-form")
     sup.click("#urge-form button[type=submit]")
     sup.wait_for_selector("text=已向区数据局发出催办")
     urge = Urge.objects.get()
     assert urge.task == t1 and Reminder.objects.filter(recipient=cast.staff, kind="urged").exists()
+    assert sup.url.endswith(f"/tasks/{t1.pk}/")
+    assert "请于3个工作日内报送" in sup.inner_text(f"#urges #urge-{urge.pk}")
+    assert "待单位答复" in sup.inner_text(f"#urge-{urge.pk}")
 
     # 2. The unit sees it in the header and answers
     staff = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
@@ -45,9 +50,13 @@ def test_it_runs_urge_extension_and_closeout_in_the_browser(cast, live_server, b
     staff.wait_for_selector("text=已标记 1 条为已读")
     assert staff.locator("#unread-count").count() == 0
     staff.goto(f"{live_server.url}/supervision/urges/")
+    assert f"urge-{urge.pk}" in staff.inner_html("#urge-list")
+    staff.goto(f"{live_server.url}/tasks/{t1.pk}/")  # answered where the task is
     staff.fill(f"#urge-{urge.pk} textarea[name=response]", "已与省平台对接，预计10月上线，已提交延期申请。")
     staff.click(f"#urge-{urge.pk} button[type=submit]")
     staff.wait_for_selector("text=答复已提交")
+    assert staff.url.endswith(f"/tasks/{t1.pk}/")
+    assert "已与省平台对接" in staff.inner_text(f"#urge-{urge.pk}")
     screenshot(staff, "supervision-3-urge-answered")
     urge.refresh_from_db()
     assert urge.responded_by == cast.staff

@@ -1,0 +1,56 @@
+"""The urge pages through the test client: scope, the task page's urge section and its answer form."""
+import datetime as dt
+
+import pytest
+
+from supervision.models import Urge
+from tests.factories import MeasureFactory, PlanFactory, RegionFactory, TaskFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def task(cast):
+    return TaskFactory(measure=MeasureFactory(plan=cast.plan, title="推行企业开办一日办结", deadline=dt.date(2026, 6, 30)),
+                       unit=cast.unit)
+
+
+def test_the_urge_form_refuses_a_task_outside_the_supervisors_region(cast, client):
+    elsewhere = RegionFactory(name="和平区", code="210102")
+    foreign = TaskFactory(measure=MeasureFactory(plan=PlanFactory(region=elsewhere)),
+                          unit=UnitFactory(region=elsewhere, name="和平区数据局"))
+    client.force_login(cast.supervisor)
+    resp = client.post("/supervision/urges/new/", {"task": foreign.pk, "message": "请报送"})
+    assert resp.status_code == 200
+    assert "该任务不存在、已办结或不在您的督办范围内" in resp.content.decode()
+    assert not Urge.objects.exists()
+
+
+def test_the_urge_form_names_the_task_and_returns_to_it(cast, client, task):
+    client.force_login(cast.supervisor)
+    page = client.get(f"/supervision/urges/new/?task={task.pk}").content.decode()
+    assert "推行企业开办一日办结" in page and 'type="hidden" name="task"' in page
+    resp = client.post("/supervision/urges/new/", {"task": task.pk, "message": "请本周报送"})
+    assert resp.status_code == 302 and resp["Location"] == f"/tasks/{task.pk}/"
+    assert Urge.objects.get().task == task
+
+
+def test_the_task_page_shows_its_urges_and_open_unit_urges_and_takes_the_answer(cast, client, task):
+    on_task = Urge.objects.create(task=task, unit=cast.unit, message="请说明进度<script>x</script>",
+                                  created_by=cast.supervisor)
+    on_unit = Urge.objects.create(unit=cast.unit, message="全单位：月底前报齐", created_by=cast.supervisor)
+    Urge.objects.create(unit=cast.other_unit, message="别的单位的催办", created_by=cast.supervisor)
+
+    client.force_login(cast.supervisor)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert f'id="urge-{on_task.pk}"' in page and f'id="urge-{on_unit.pk}"' in page
+    assert "别的单位的催办" not in page and "<script>x</script>" not in page
+    assert "催办此任务" in page and "提交答复" not in page  # supervisors urge, units answer
+
+    client.force_login(cast.staff)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "提交答复" in page and "催办此任务" not in page
+    resp = client.post(f"/supervision/urges/{on_task.pk}/respond/", {"response": "已完成系统对接", "from_task": "1"})
+    assert resp.status_code == 302 and resp["Location"] == f"/tasks/{task.pk}/"
+    on_task.refresh_from_db()
+    assert on_task.response == "已完成系统对接" and on_task.responded_by == cast.staff
