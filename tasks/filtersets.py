@@ -8,6 +8,7 @@ from plans.choices import ReportCycle
 from .choices import TaskStatus
 from .models import ProgressReport, Task
 from .periods import period_start
+from .querysets import ONTIME_AGAINST, ontime_due_q, ontime_q
 from .workdays import SHANGHAI, local_date
 
 YES_NO = [("yes", "是"), ("no", "否")]
@@ -24,13 +25,15 @@ class TaskFilterSet(django_filters.FilterSet):
     reported = django_filters.ChoiceFilter(choices=YES_NO, method="filter_reported", label="本期已报送")
     ontime = django_filters.ChoiceFilter(choices=[("yes", "按期办结"), ("no", "未按期完成")],
                                          method="filter_ontime", label="按期完成")
+    against = django_filters.ChoiceFilter(choices=list(ONTIME_AGAINST.items()), method="filter_against",
+                                          label="按期口径")
     target = django_filters.ChoiceFilter(choices=[("met", "已达标"), ("unmet", "未达标"), ("none", "无实际值")],
                                          method="filter_target", label="指标达标")
 
     class Meta:
         model = Task
         fields = ["plan", "region", "unit", "role", "measure", "deadline_after", "deadline_before", "q",
-                  "status", "reported", "ontime", "target"]
+                  "status", "reported", "ontime", "against", "target"]
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(measure__title__icontains=value) | Q(measure__text__icontains=value)
@@ -53,14 +56,15 @@ class TaskFilterSet(django_filters.FilterSet):
         return queryset.filter(submitted) if value == "yes" else queryset.exclude(submitted)
 
     def filter_ontime(self, queryset, name, value):
-        """yes: closed by the (extended) deadline day; no: due by now and not closed in time."""
+        """yes: closed by the deadline day; no: due by now and not closed in time (tasks/querysets.py
+        defines both, against the deadline chosen by `against`)."""
         today = local_date(timezone.now())
-        queryset = queryset.alias(eff_deadline=Coalesce("granted_deadline", "deadline"),
-                                  closed_day=TruncDate("closed_at", tzinfo=SHANGHAI))
-        ontime = Q(closed_at__isnull=False) & (Q(eff_deadline__isnull=True)
-                                               | Q(closed_day__lte=F("eff_deadline")))
-        due = Q(closed_at__isnull=False) | Q(eff_deadline__lt=today)
-        return queryset.filter(ontime) if value == "yes" else queryset.filter(due).exclude(ontime)
+        queryset = queryset.with_ontime(self.form.cleaned_data.get("against") or "granted")
+        return (queryset.filter(ontime_q()) if value == "yes"
+                else queryset.filter(ontime_due_q(today)).exclude(ontime_q()))
+
+    def filter_against(self, queryset, name, value):
+        return queryset  # read by filter_ontime and the dashboard
 
     def filter_target(self, queryset, name, value):
         from indicators.attainment import met_q, with_latest_reading

@@ -10,7 +10,30 @@ from django.db.models.functions import Coalesce
 from plans.choices import PlanStatus, Role
 from plans.querysets import scope_of
 
-from .workdays import add_workdays, local_date
+from .workdays import SHANGHAI, add_workdays, local_date
+
+# --- 按期完成率 (on-time completion rate): the one definition -----------------------------------
+# 应完成 (due): closed, or open past its deadline day. 按期完成 (on time): closed on or before the
+# deadline day in Shanghai; a closed item without a deadline (长期坚持) counts as on time. The rate
+# is on time / due, so an overdue open task counts against it from the day after its deadline.
+# `against` picks the deadline: "granted" (after approved extensions, the default) or "original"
+# (the plan's). Dashboard, drill-down lists, 通报 and the API all use these three functions.
+ONTIME_AGAINST = {"granted": "按延期后时限", "original": "按原定时限"}
+
+
+def ontime_deadline(against: str = "granted"):
+    if against not in ONTIME_AGAINST:
+        raise ValueError(against)
+    return Coalesce("granted_deadline", "deadline") if against == "granted" else models.F("deadline")
+
+
+def ontime_q() -> Q:
+    """Needs the `ontime_deadline` and `closed_day` annotations (TaskQuerySet.with_ontime)."""
+    return Q(closed_at__isnull=False) & (Q(ontime_deadline__isnull=True) | Q(closed_day__lte=models.F("ontime_deadline")))
+
+
+def ontime_due_q(today: dt.date) -> Q:
+    return Q(closed_at__isnull=False) | Q(ontime_deadline__lt=today)
 
 
 class TaskQuerySet(models.QuerySet):
@@ -54,22 +77,19 @@ class TaskQuerySet(models.QuerySet):
                 .filter(Q(granted_deadline__gte=today, granted_deadline__lt=before)
                         | Q(granted_deadline__isnull=True, deadline__gte=today, deadline__lt=before)))
 
-    def on_time_stats(self, *, against: str = "granted") -> dict:
-        """Closed tasks with a deadline, and how many were closed by it (on the Shanghai calendar).
-
-        against="original": the plan's deadline; "granted": the deadline after approved extensions."""
-        from django.db.models import Count
+    def with_ontime(self, against: str = "granted") -> TaskQuerySet:
         from django.db.models.functions import TruncDate
 
-        from .workdays import SHANGHAI
+        return self.annotate(ontime_deadline=ontime_deadline(against),
+                             closed_day=TruncDate("closed_at", tzinfo=SHANGHAI))
 
-        if against not in ("original", "granted"):
-            raise ValueError(against)
-        deadline = Coalesce("granted_deadline", "deadline") if against == "granted" else models.F("deadline")
-        qs = (self.filter(closed_at__isnull=False).annotate(d=deadline).filter(d__isnull=False)
-              .annotate(closed_day=TruncDate("closed_at", tzinfo=SHANGHAI)))
-        agg = qs.aggregate(closed=Count("pk"), on_time=Count("pk", filter=Q(closed_day__lte=models.F("d"))))
-        agg["rate"] = round(agg["on_time"] / agg["closed"], 4) if agg["closed"] else None
+    def on_time_stats(self, *, today: dt.date, against: str = "granted") -> dict:
+        """{"due", "on_time", "rate"} by the definition above."""
+        from django.db.models import Count
+
+        agg = self.with_ontime(against).aggregate(due=Count("pk", filter=ontime_due_q(today)),
+                                                  on_time=Count("pk", filter=ontime_q()))
+        agg["rate"] = round(agg["on_time"] / agg["due"], 4) if agg["due"] else None
         return agg
 
     def for_list(self) -> TaskQuerySet:

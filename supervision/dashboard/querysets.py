@@ -6,9 +6,8 @@ Status is computed, never stored: every figure is derived from deadlines, grante
 closed_at, completion_applied_at, reports and `now` (Asia/Shanghai) with the same rules as
 Task.get_status (see TaskQuerySet.with_status). The number of queries does not depend on the data.
 
-按期完成率 (on-time completion rate) = tasks closed on or before their (possibly extended) deadline day,
-over the tasks that were due by today or are already closed. Tasks without a deadline (长期坚持)
-count as on time when closed and are not "due" otherwise.
+按期完成率 (on-time completion rate): the one definition in tasks/querysets.py (ontime_q,
+ontime_due_q), against the granted deadline by default or the original one (`against`).
 """
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 
 from indicators.attainment import met_q, with_latest_reading
 from indicators.models import Target
@@ -24,6 +23,7 @@ from plans.choices import ReportCycle
 from plans.models import Measure, Plan, Unit
 from tasks.choices import ReportStatus, TaskStatus
 from tasks.models import ProgressReport
+from tasks.querysets import ontime_due_q, ontime_q
 from tasks.periods import month_starts, period_due, period_start
 from tasks.workdays import SHANGHAI, add_workdays, local_date
 
@@ -40,21 +40,20 @@ def facts(today: dt.date, due_soon_workdays: int = 5) -> dict[str, Q]:
     """Plain Q objects for the dashboard's counts (cheaper than grouping by the status Case)."""
     horizon = add_workdays(today, due_soon_workdays + 1)
     open_ = Q(closed_at__isnull=True, completion_applied_at__isnull=True)
-    ontime = Q(closed_at__isnull=False) & (Q(eff_deadline__isnull=True) | Q(closed_day__lte=F("eff_deadline")))
     return {
         "horizon": horizon,
         "open": open_,
         "closed": Q(closed_at__isnull=False),
         "overdue": open_ & Q(eff_deadline__lt=today),
         "due_soon": open_ & Q(eff_deadline__gte=today, eff_deadline__lt=horizon),
-        "due": Q(closed_at__isnull=False) | Q(eff_deadline__lt=today),
-        "ontime": ontime,
+        "due": ontime_due_q(today),
+        "ontime": ontime_q(),
     }
 
 
-def with_facts(tasks: QuerySet) -> QuerySet:
-    return tasks.annotate(eff_deadline=Coalesce("granted_deadline", "deadline"),
-                          closed_day=TruncDate("closed_at", tzinfo=SHANGHAI))
+def with_facts(tasks: QuerySet, against: str = "granted") -> QuerySet:
+    """eff_deadline (granted or original) for status; ontime_deadline and closed_day for 按期."""
+    return tasks.annotate(eff_deadline=Coalesce("granted_deadline", "deadline")).with_ontime(against)
 
 
 @dataclass
@@ -77,7 +76,7 @@ FACT_KEYS = ("total", "closed", "pending", "overdue", "due_soon", "extended", "r
              "required", "submitted")
 
 
-def fact_table(tasks: QuerySet, *, now: dt.datetime) -> list[dict]:
+def fact_table(tasks: QuerySet, *, now: dt.datetime, against: str = "granted") -> list[dict]:
     """One scan: counts per (unit, plan) of every fact the dashboard shows.
 
     The buckets closed / pending / overdue / due_soon / extended / rest partition the tasks exactly
@@ -95,7 +94,7 @@ def fact_table(tasks: QuerySet, *, now: dt.datetime) -> list[dict]:
     submitted = Q(closed_at__isnull=True) & (
         (Q(measure__plan__report_cycle=ReportCycle.QUARTERLY) & Q(id__in=quarterly))
         | (~Q(measure__plan__report_cycle=ReportCycle.QUARTERLY) & Q(id__in=monthly)))
-    qs = (with_facts(tasks).with_latest_report_status().order_by().values("unit_id", "measure__plan_id")
+    qs = (with_facts(tasks, against).with_latest_report_status().order_by().values("unit_id", "measure__plan_id")
           .annotate(
               total=Count("id"), closed=Count("id", filter=f["closed"]),
               pending=Count("id", filter=Q(closed_at__isnull=True, completion_applied_at__isnull=False)),
@@ -143,9 +142,9 @@ def status_counts(tasks: QuerySet, *, now: dt.datetime) -> dict[str, int]:
     return _status_from(_sum(fact_table(tasks, now=now)))
 
 
-def summary(tasks: QuerySet, *, today: dt.date) -> dict:
+def summary(tasks: QuerySet, *, today: dt.date, against: str = "granted") -> dict:
     now = dt.datetime.combine(today, dt.time(12), tzinfo=SHANGHAI)
-    return _summary_from(_sum(fact_table(tasks, now=now)))
+    return _summary_from(_sum(fact_table(tasks, now=now, against=against)))
 
 
 def _unit_rows(rows: list[dict]) -> list[dict]:
@@ -175,10 +174,10 @@ def by_unit_from(rows: list[dict], *, limit: int = TOP_UNITS) -> list[dict]:
     return top
 
 
-def ontime_by_unit(tasks: QuerySet, *, today: dt.date) -> list[dict]:
+def ontime_by_unit(tasks: QuerySet, *, today: dt.date, against: str = "granted") -> list[dict]:
     """Every unit's on-time rate (the 通报 table), worst first."""
     now = dt.datetime.combine(today, dt.time(12), tzinfo=SHANGHAI)
-    units = _name_units(_unit_rows(fact_table(tasks, now=now)))
+    units = _name_units(_unit_rows(fact_table(tasks, now=now, against=against)))
     units.sort(key=lambda r: (r["ontime_rate"] if r["ontime_rate"] is not None else 101, -r["overdue"],
                               r["unit__region__name"], r["unit__name"]))
     return units
@@ -242,7 +241,7 @@ def unmet_targets(tasks: QuerySet, *, limit: int = 50) -> list:
                 [:limit])
 
 
-def trend(tasks: QuerySet, *, today: dt.date, months: int = TREND_MONTHS) -> list[dict]:
+def trend(tasks: QuerySet, *, today: dt.date, months: int = TREND_MONTHS, against: str = "granted") -> list[dict]:
     """Per month: tasks falling due (by today), of which closed on time; tasks closed in the month.
     One query grouped by (deadline month, closing month)."""
     starts = month_starts(today, months)
@@ -250,7 +249,7 @@ def trend(tasks: QuerySet, *, today: dt.date, months: int = TREND_MONTHS) -> lis
     f = facts(today)
     falls_due = Q(eff_deadline__gte=first, eff_deadline__lte=today)
     closed_in = Q(closed_at__isnull=False, closed_at__date__gte=first)
-    rows = (with_facts(tasks).filter(falls_due | closed_in).order_by()
+    rows = (with_facts(tasks, against).filter(falls_due | closed_in).order_by()
             .annotate(dm=TruncMonth("eff_deadline"), cm=TruncMonth("closed_at", tzinfo=SHANGHAI)).values("dm", "cm")
             .annotate(due=Count("id", filter=falls_due), ontime=Count("id", filter=falls_due & f["ontime"]),
                       closed=Count("id", filter=closed_in)))
@@ -277,11 +276,11 @@ def reporting_period(today: dt.date) -> dict:
     return {"period": start, "due": period_due(start), "late": today > period_due(start)}
 
 
-def build(tasks: QuerySet, *, now: dt.datetime, plan_id: int | None = None) -> Dashboard:
+def build(tasks: QuerySet, *, now: dt.datetime, plan_id: int | None = None, against: str = "granted") -> Dashboard:
     """All figures for the dashboard page: a fixed number of queries whatever the data size."""
     today = local_date(now)
     d = Dashboard(today=today)
-    rows = fact_table(tasks, now=now)
+    rows = fact_table(tasks, now=now, against=against)
     totals = _sum(rows)
     d.by_status = _status_from(totals)
     d.summary = _summary_from(totals)
@@ -292,5 +291,5 @@ def build(tasks: QuerySet, *, now: dt.datetime, plan_id: int | None = None) -> D
         d.sections = by_section(tasks, plan_id=plan_id, today=today)
     d.targets = target_attainment(tasks)
     d.reporting = reporting_period(today)
-    d.trend = trend(tasks, today=today)
+    d.trend = trend(tasks, today=today, against=against)
     return d

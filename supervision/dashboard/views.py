@@ -25,11 +25,12 @@ from plans.search import search_measures, search_reports, search_units
 from tasks.choices import Light, TaskStatus
 from tasks.filtersets import TaskFilterSet
 from tasks.models import ProgressReport, Task
+from tasks.querysets import ONTIME_AGAINST
 
 from . import querysets as agg
 
 FILTER_KEYS = ("region", "plan", "unit", "status", "deadline_after", "deadline_before", "role", "q",
-               "reported", "ontime", "target")
+               "reported", "ontime", "against", "target")
 PAGE_SIZE = 50
 MAX_PLAN_OPTIONS = 60
 SORTS = {
@@ -119,19 +120,20 @@ def _figures_cache_key(scope, params: dict, now) -> str:
     last_report = ProgressReport.objects.order_by("-id").values_list("id", flat=True).first()
     raw = json.dumps([scope.role, sorted(scope.region_ids), scope.unit_id, params, str(timezone.localdate(now)),
                       last_audit, last_report], sort_keys=True, default=str)
-    return "dashboard:v1:" + hashlib.sha1(raw.encode()).hexdigest()
+    return "dashboard:v2:" + hashlib.sha1(raw.encode()).hexdigest()
 
 
 def dashboard_figures(request, tasks, params: dict, *, now, plan_id):
+    against = params.get("against") if params.get("against") in ONTIME_AGAINST else "granted"
     """agg.build, cached for DASHBOARD_CACHE_SECONDS (default 300) as a safety net for writes that
     bypass services (bulk loads); set it to 0 to compute on every request."""
     ttl = getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
     if not ttl:
-        return agg.build(tasks, now=now, plan_id=plan_id)
+        return agg.build(tasks, now=now, plan_id=plan_id, against=against)
     key = _figures_cache_key(scope_of(request.user), params, now)
     d = cache.get(key)
     if d is None:
-        d = agg.build(tasks, now=now, plan_id=plan_id)
+        d = agg.build(tasks, now=now, plan_id=plan_id, against=against)
         d.computed_at = now
         cache.set(key, d, ttl)
     return d

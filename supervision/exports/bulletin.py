@@ -79,12 +79,12 @@ def _rate(v) -> str:
     return "—" if v is None else f"{v:.1f}%"
 
 
-def bulletin_data(tasks: QuerySet, *, now: dt.datetime, progress=None) -> dict:
+def bulletin_data(tasks: QuerySet, *, now: dt.datetime, progress=None, against: str = "granted") -> dict:
     today = local_date(now)
-    s = agg.summary(tasks, today=today)
+    s = agg.summary(tasks, today=today, against=against)
     if progress:
         progress(20)
-    units = agg.ontime_by_unit(tasks, today=today)
+    units = agg.ontime_by_unit(tasks, today=today, against=against)
     if progress:
         progress(40)
     overdue = list(agg.with_facts(tasks).filter(agg.facts(today)["overdue"])
@@ -108,8 +108,9 @@ def bulletin_data(tasks: QuerySet, *, now: dt.datetime, progress=None) -> dict:
 
 
 def build_bulletin(tasks: QuerySet, *, now: dt.datetime, office: str = "优化营商环境工作领导小组办公室",
-                   issue_date: dt.date | None = None, number: str = "", progress=None) -> bytes:
-    data = bulletin_data(tasks, now=now, progress=progress)
+                   issue_date: dt.date | None = None, number: str = "", progress=None,
+                   against: str = "granted") -> bytes:
+    data = bulletin_data(tasks, now=now, progress=progress, against=against)
     issue_date = issue_date or data["today"]
     s = data["summary"]
     doc = Document()

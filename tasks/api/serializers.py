@@ -61,3 +61,10 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExtensionRequest
         fields = ["id", "task", "requested_deadline", "reason", "requested_by", "requested_at", "decision"]
+
+
+class OnTimeStatsSerializer(serializers.Serializer):
+    against = serializers.ChoiceField(choices=["granted", "original"], help_text="时限口径")
+    due = serializers.IntegerField(help_text="应完成（已办结或已过时限）")
+    on_time = serializers.IntegerField(help_text="按期完成")
+    rate = serializers.FloatField(allow_null=True, help_text="按期完成率（0–1）")

@@ -8,14 +8,16 @@ from rest_framework.response import Response
 
 from ..filtersets import ProgressReportFilterSet, TaskFilterSet
 from ..models import ProgressReport, Task
+from ..querysets import ONTIME_AGAINST
 from ..services import (
     StaleReportError, TaskActionRefused, parse_period, task_completion_apply, task_extension_request,
     task_report_no_change, task_report_submit,
 )
+from ..workdays import local_date
 from .serializers import (
     CompletionApplicationSerializer, CompletionInputSerializer, ExtensionInputSerializer,
-    ExtensionRequestSerializer, NoChangeInputSerializer, ProgressReportSerializer, ReportInputSerializer,
-    TaskSerializer,
+    ExtensionRequestSerializer, NoChangeInputSerializer, OnTimeStatsSerializer, ProgressReportSerializer,
+    ReportInputSerializer, TaskSerializer,
 )
 
 
@@ -54,6 +56,18 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         s = serializer_class(data=data)
         s.is_valid(raise_exception=True)
         return s.validated_data
+
+    @extend_schema(responses={200: OnTimeStatsSerializer})
+    @action(detail=False, methods=["get"], url_path="on-time")
+    def on_time(self, request):
+        """按期完成率 of the filtered, visible tasks (`against=granted|original`, same rule as the dashboard)."""
+        qs = self.filter_queryset(self.get_queryset())
+        against = request.query_params.get("against") or "granted"
+        if against not in ONTIME_AGAINST:
+            return Response({"detail": "against 只能是 granted（按延期后时限）或 original（按原定时限）。"},
+                            status=status.HTTP_400_BAD_REQUEST)
+        stats = qs.order_by().on_time_stats(today=local_date(timezone.now()), against=against)
+        return Response(OnTimeStatsSerializer({**stats, "against": against}).data)
 
     @extend_schema(request=ReportInputSerializer, responses={201: ProgressReportSerializer})
     @action(detail=True, methods=["post"])

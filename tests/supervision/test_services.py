@@ -107,17 +107,43 @@ def test_it_closes_a_task_on_approval_and_returns_it_with_comments(cast, task):
         task_reopen(task=task, actor=cast.supervisor, reason="again")
 
 
-def test_it_computes_the_on_time_rate_against_either_deadline(cast):
-    def closed(deadline, granted, closed_on):
-        t = TaskFactory(measure=MeasureFactory(plan=cast.plan, deadline=deadline), unit=cast.unit,
-                        granted_deadline=granted)
-        Task.objects.filter(pk=t.pk).update(closed_at=at(*closed_on, hh=23, mm=30))
+def test_it_computes_the_on_time_rate_against_either_deadline_the_same_everywhere(cast, client):
+    """One definition (tasks/querysets.py) behind the queryset, the dashboard figures, the drill-down
+    filter and the API: due = closed or past its deadline; on time = closed by the deadline day."""
+    import time_machine
 
-    closed(dt.date(2026, 6, 30), None, (2026, 6, 30))          # on time (23:30 Shanghai is still the 30th)
-    closed(dt.date(2026, 6, 30), dt.date(2026, 9, 30), (2026, 9, 1))  # late against original, on time granted
-    closed(dt.date(2026, 6, 30), None, (2026, 7, 2))           # late
-    assert Task.objects.on_time_stats(against="original") == {"closed": 3, "on_time": 1, "rate": 0.3333}
-    assert Task.objects.on_time_stats(against="granted") == {"closed": 3, "on_time": 2, "rate": 0.6667}
+    from supervision.dashboard import querysets as agg
+    from tasks.filtersets import TaskFilterSet
+
+    def task(deadline, granted=None, closed_on=None):
+        t = TaskFactory(measure=MeasureFactory(plan=cast.plan, deadline=deadline), unit=cast.unit,
+                        deadline=deadline, granted_deadline=granted)
+        if closed_on:
+            Task.objects.filter(pk=t.pk).update(closed_at=at(*closed_on, hh=23, mm=30))
+        return t
+
+    task(dt.date(2026, 6, 30), None, (2026, 6, 30))                # on time (23:30 Shanghai is still the 30th)
+    task(dt.date(2026, 6, 30), dt.date(2026, 9, 30), (2026, 9, 1))  # late against original, on time granted
+    task(dt.date(2026, 6, 30), None, (2026, 7, 2))                  # late
+    task(dt.date(2026, 6, 30), dt.date(2026, 12, 31))               # open: overdue on the original only
+    task(None, None, (2026, 8, 1))                                  # 长期坚持, closed: on time
+    task(dt.date(2026, 12, 31))                                     # open, not yet due
+    today = dt.date(2026, 10, 15)
+    tasks = Task.objects.all()
+    expected = {"original": {"due": 5, "on_time": 2, "rate": 0.4},
+                "granted": {"due": 4, "on_time": 3, "rate": 0.75}}
+    client.force_login(cast.supervisor)
+    for against, want in expected.items():
+        assert tasks.on_time_stats(today=today, against=against) == want
+        s = agg.summary(tasks, today=today, against=against)
+        assert (s["due"], s["ontime"], s["ontime_rate"]) == (want["due"], want["on_time"], 100 * want["rate"])
+        with time_machine.travel(at(2026, 10, 15), tick=False):
+            late = TaskFilterSet({"ontime": "no", "against": against}, queryset=tasks).qs.count()
+            ok = TaskFilterSet({"ontime": "yes", "against": against}, queryset=tasks).qs.count()
+            api = client.get(f"/api/tasks/on-time/?against={against}").json()
+        assert (ok, late) == (want["on_time"], want["due"] - want["on_time"])
+        assert api == {"against": against, **want}
+    assert client.get("/api/tasks/on-time/?against=whatever").status_code == 400
 
 
 def test_it_escalation_reminders_are_flagged_urges(cast, task):
