@@ -1,7 +1,7 @@
 """达标 in SQL: each target's latest reading compared with its op and value (mirrors Target.is_met_by)."""
 from __future__ import annotations
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from .choices import Op
 from .models import TargetReading
@@ -12,6 +12,22 @@ def with_latest_reading(qs: QuerySet, *, period: bool = True) -> QuerySet:
     latest = TargetReading.objects.filter(target_id=OuterRef("pk")).order_by("-period", "-recorded_at", "-id")
     qs = qs.annotate(latest_value=Subquery(latest.values("value")[:1]))
     return qs.annotate(latest_period=Subquery(latest.values("period")[:1])) if period else qs
+
+
+def reading_met_q() -> Q:
+    """On TargetReading rows: the reading meets its target (the same rule as met_q)."""
+    return (Q(target__op=Op.GE, value__gte=F("target__value")) | Q(target__op=Op.LE, value__lte=F("target__value"))
+            | Q(target__op=Op.EQ, value=F("target__value")) | Q(target__op=Op.GT, value__gt=F("target__value"))
+            | Q(target__op=Op.LT, value__lt=F("target__value")))
+
+
+def with_latest_met(qs: QuerySet) -> QuerySet:
+    """Annotate `latest_met`: True/False for the latest reading, None when there is none. One
+    subquery per target, where latest_value + met_q repeats the subquery in every comparison."""
+    latest = (TargetReading.objects.filter(target_id=OuterRef("pk")).order_by("-period", "-recorded_at", "-id")
+              .annotate(met=Case(When(reading_met_q(), then=Value(True)), default=Value(False),
+                                 output_field=BooleanField())))
+    return qs.annotate(latest_met=Subquery(latest.values("met")[:1], output_field=BooleanField()))
 
 
 def met_q() -> Q:

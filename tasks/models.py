@@ -140,7 +140,9 @@ class ProgressReport(models.Model):
             models.UniqueConstraint(fields=["task", "period", "version"], name="report_unique_version"),
             models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_le_100"),
         ]
-        indexes = [models.Index(fields=["task", "period"], name="report_task_period")]
+        # (task, period) lookups use report_unique_version; this one serves "who reported for
+        # period P" (submission rates, the reminder scan).
+        indexes = [models.Index(fields=["period", "task"], name="report_period_task")]
 
     def __str__(self) -> str:
         return f"{self.task} {self.period:%Y-%m} v{self.version}"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 
-from indicators.attainment import met_q, with_latest_reading
+from indicators.attainment import met_q, with_latest_met, with_latest_reading
 from indicators.models import Target
 from plans.choices import ReportCycle
 from plans.models import Measure, Plan, Unit
@@ -224,10 +224,9 @@ def by_section(tasks: QuerySet, *, plan_id: int, today: dt.date) -> list[dict]:
 
 
 def target_attainment(tasks: QuerySet) -> dict:
-    targets = with_latest_reading(Target.objects.filter(measure_id__in=tasks.order_by().values("measure_id")),
-                                  period=False)
-    s = targets.order_by().aggregate(total=Count("id"), read=Count("id", filter=Q(latest_value__isnull=False)),
-                                     met=Count("id", filter=met_q()))
+    targets = with_latest_met(Target.objects.filter(measure_id__in=tasks.order_by().values("measure_id")))
+    s = targets.order_by().aggregate(total=Count("id"), read=Count("id", filter=Q(latest_met__isnull=False)),
+                                     met=Count("id", filter=Q(latest_met=True)))
     s["unmet"] = s["read"] - s["met"]
     s["none"] = s["total"] - s["read"]
     s["rate"] = _pct(s["met"], s["read"])

@@ -216,3 +216,35 @@ def test_it_generates_a_small_province_the_dashboard_can_read(client):
     assert r.status_code == 200 and r.context["d"].total == 720
     m = Measure.objects.filter(level=2).order_by("id").first()
     assert m.id in [h.measure.id for h in client.get(f"/dashboard/search/?q={m.title[:6]}").context["measures"]]
+
+
+def test_sql_attainment_agrees_with_is_met_by_for_every_op(cast):
+    """with_latest_met (one subquery per target, used by the dashboard) takes the latest reading and
+    judges it exactly like Target.is_met_by, on both sides of the boundary for each op."""
+    from decimal import Decimal
+
+    from indicators.attainment import with_latest_met
+    from indicators.models import Target, TargetReading
+    from tasks.models import ProgressReport
+    from tests.factories import MeasureFactory, TargetFactory, TaskFactory
+
+    task = TaskFactory(measure=MeasureFactory(plan=cast.plan), unit=cast.unit)
+    reports = {p: ProgressReport.objects.create(task=task, period=p, status="in_progress", done_text="x", percent=10,
+                                                submitted_by=cast.staff)
+               for p in (dt.date(2026, 1, 1), dt.date(2026, 2, 1))}
+    expected = {}
+    for op in (">=", "<=", "=", ">", "<"):
+        for latest in ("89", "90", "91"):
+            t = TargetFactory(measure=task.measure, op=op, value=90)
+            # an older reading that would decide differently, then the latest
+            TargetReading.objects.create(target=t, report=reports[dt.date(2026, 1, 1)], period=dt.date(2026, 1, 1),
+                                         value=Decimal("1000") if op in ("<=", "<") else Decimal("0"),
+                                         recorded_by=cast.staff)
+            TargetReading.objects.create(target=t, report=reports[dt.date(2026, 2, 1)], period=dt.date(2026, 2, 1),
+                                         value=Decimal(latest), recorded_by=cast.staff)
+            expected[t.pk] = t.is_met_by(Decimal(latest))
+    unread = TargetFactory(measure=task.measure)
+    expected[unread.pk] = None
+    got = dict(with_latest_met(Target.objects.all()).values_list("pk", "latest_met"))
+    assert got == expected
+    assert list(expected.values()).count(True) == 7  # >= 2, <= 2, = 1, > 1, < 1
