@@ -12,8 +12,8 @@ The bigrams and characters make recall independent of how jieba happened to cut 
 its words, bigrams and characters a measure contains (`网办` counts, `办率` does not).
 
 Back ends:
-- PostgreSQL: `to_tsvector('simple', search_text)` with a GIN expression index (migration
-  plans/0005); the filter and the ranking are tsqueries; ts_rank plus a bonus for the literal query in
+- PostgreSQL: `to_tsvector('simple', search_text)` stored in the generated column `search_tsv`
+  with a GIN index (migrations plans/0005, 0006); the filter and the ranking are tsqueries; ts_rank plus a bonus for the literal query in
   the title or text orders the matches in SQL; only the page of results is read.
 - SQLite (the embedded default, small data): a LIKE filter (every character of the query must be
   present in search_text), ranked in Python over at most `SQLITE_CANDIDATES` candidates. This is a
@@ -166,7 +166,7 @@ def search_measures(qs: QuerySet, q: str, *, limit: int = 20, offset: int = 0) -
         return []
     _index_missing(qs)
     if _is_postgres():
-        vector = "to_tsvector('simple'::regconfig, \"plans_measure\".\"search_text\")"
+        vector = '"plans_measure"."search_tsv"'  # stored to_tsvector('simple', search_text), migration 0006
         rows = list(
             qs.filter(RawSQL(f"{vector} @@ to_tsquery('simple'::regconfig, %s)", [filter_tsquery(pq)],
                              output_field=BooleanField()))
