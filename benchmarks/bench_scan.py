@@ -91,6 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true", help="2,000 tasks")
     parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--steps", action="store_true", help="print the time of each INSERT … SELECT of the first scan")
     args = parser.parse_args()
     n = 2_000 if args.smoke else args.tasks
 
@@ -109,7 +110,21 @@ def main() -> None:
     from supervision import outbox
     from supervision.models import Digest, Escalation, Reminder
 
+    steps = []
+    if args.steps:  # time each INSERT … SELECT of the scan
+        inner = outbox._insert_select
+
+        def timed_insert(model, columns, qs):
+            t0 = time.monotonic()
+            n_rows = inner(model, columns, qs)
+            steps.append((model.__name__, n_rows, time.monotonic() - t0))
+            return n_rows
+
+        outbox._insert_select = timed_insert
     first = outbox.scan()
+    for name, n_rows, sec in steps:
+        print(f"  {name:<12}{n_rows:>9,} rows  {sec:6.2f} s")
+    steps.clear()
     print(f"first scan:  {first.seconds:.2f} s  ({first.reminders:,} reminders, {first.escalations:,} escalations, "
           f"{first.digests:,} digests)")
     second = outbox.scan()

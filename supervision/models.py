@@ -49,14 +49,16 @@ class ChannelConfig(models.Model):
 class Reminder(models.Model):
     """One thing one person must be told, once. Doubles as the in-app notification (read_at)."""
 
+    # Indexes are the composite ones in Meta: the scan inserts hundreds of thousands of rows on a
+    # catch-up, and every index is paid for on each insert.
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
-                                  related_name="reminders")
+                                  related_name="reminders", db_index=False)
     kind = models.CharField("类型", max_length=30, choices=ReminderKind.choices)
     # The period the reminder is about: the deadline for deadline reminders, the reporting period's
     # first day for report reminders, the day of the event for urges and decisions.
     period = models.DateField("周期")
     task = models.ForeignKey("tasks.Task", verbose_name="任务", null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="reminders")
+                             related_name="reminders", db_index=False)
     # "<period>:<task id or ->:<ref>": one non-null column makes uniqueness independent of NULL
     # semantics (NULLs are distinct in unique indexes) and identical on SQLite and PostgreSQL.
     key = models.CharField("去重键", max_length=100)
@@ -74,8 +76,11 @@ class Reminder(models.Model):
             # serves the header's unread count and the notification centre
             models.Index(fields=["recipient", "created_at"], name="reminder_unread",
                          condition=Q(read_at__isnull=True)),
-            # serves the scan's "already reminded about this task for this period" anti-join
+            # serves the scan's "already reminded about this task for this period" anti-join (and
+            # every lookup by task)
             models.Index(fields=["task", "kind", "period"], name="reminder_task_kind_period"),
+            # the notification centre and attaching a recipient's reminders to a digest
+            models.Index(fields=["recipient", "created_at"], name="reminder_recipient_created"),
         ]
 
     def __str__(self) -> str:
@@ -184,7 +189,8 @@ class Escalation(models.Model):
     """A rung of the overdue ladder reached by a task for one deadline; rung 3 (督办) is flagged
     for the monthly report (通报)."""
 
-    task = models.ForeignKey("tasks.Task", verbose_name="任务", on_delete=models.CASCADE, related_name="escalations")
+    task = models.ForeignKey("tasks.Task", verbose_name="任务", on_delete=models.CASCADE, related_name="escalations",
+                             db_index=False)  # escalation_once (task, deadline, rung) serves lookups by task
     deadline = models.DateField("所逾时限")
     rung = models.PositiveSmallIntegerField("级别")
     overdue_workdays = models.PositiveSmallIntegerField("逾期工作日")
