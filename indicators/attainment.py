@@ -14,11 +14,17 @@ def with_latest_reading(qs: QuerySet, *, period: bool = True) -> QuerySet:
     return qs.annotate(latest_period=Subquery(latest.values("period")[:1])) if period else qs
 
 
+def _meets(actual: str, target: str) -> Q:
+    """`actual` (a field) meets the target's op and value (`target` is the path to the Target)."""
+    op, value = f"{target}op", F(f"{target}value")
+    return (Q(**{op: Op.GE, f"{actual}__gte": value}) | Q(**{op: Op.LE, f"{actual}__lte": value})
+            | Q(**{op: Op.EQ, actual: value}) | Q(**{op: Op.GT, f"{actual}__gt": value})
+            | Q(**{op: Op.LT, f"{actual}__lt": value}))
+
+
 def reading_met_q() -> Q:
-    """On TargetReading rows: the reading meets its target (the same rule as met_q)."""
-    return (Q(target__op=Op.GE, value__gte=F("target__value")) | Q(target__op=Op.LE, value__lte=F("target__value"))
-            | Q(target__op=Op.EQ, value=F("target__value")) | Q(target__op=Op.GT, value__gt=F("target__value"))
-            | Q(target__op=Op.LT, value__lt=F("target__value")))
+    """On TargetReading rows: the reading meets its target."""
+    return _meets("value", "target__")
 
 
 def with_latest_met(qs: QuerySet) -> QuerySet:
@@ -32,9 +38,7 @@ def with_latest_met(qs: QuerySet) -> QuerySet:
 
 def met_q() -> Q:
     """True for targets (annotated by with_latest_reading) whose latest reading meets the target."""
-    return (Q(op=Op.GE, latest_value__gte=F("value")) | Q(op=Op.LE, latest_value__lte=F("value"))
-            | Q(op=Op.EQ, latest_value=F("value")) | Q(op=Op.GT, latest_value__gt=F("value"))
-            | Q(op=Op.LT, latest_value__lt=F("value")))
+    return _meets("latest_value", "")
 
 
 def unmet_q() -> Q:

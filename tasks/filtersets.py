@@ -1,6 +1,5 @@
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from plans.choices import ReportCycle
@@ -9,7 +8,7 @@ from .choices import TaskStatus
 from .models import ProgressReport, Task
 from .periods import period_start
 from .querysets import ONTIME_AGAINST, ontime_due_q, ontime_q
-from .workdays import SHANGHAI, local_date
+from .workdays import local_date
 
 YES_NO = [("yes", "是"), ("no", "否")]
 

@@ -21,6 +21,11 @@ from .workdays import SHANGHAI, add_workdays, local_date
 ONTIME_AGAINST = {"granted": "按延期后时限", "original": "按原定时限"}
 
 
+def ontime_against(value) -> str:
+    """A request's `against` parameter, defaulting to "granted" when absent or unknown."""
+    return value if value in ONTIME_AGAINST else "granted"
+
+
 def ontime_deadline(against: str = "granted"):
     if against not in ONTIME_AGAINST:
         raise ValueError(against)

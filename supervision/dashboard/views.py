@@ -25,7 +25,7 @@ from plans.search import search_measures, search_reports, search_units
 from tasks.choices import Light, TaskStatus
 from tasks.filtersets import TaskFilterSet
 from tasks.models import ProgressReport, Task
-from tasks.querysets import ONTIME_AGAINST
+from tasks.querysets import ontime_against
 
 from . import querysets as agg
 
@@ -124,7 +124,7 @@ def _figures_cache_key(scope, params: dict, now) -> str:
 
 
 def dashboard_figures(request, tasks, params: dict, *, now, plan_id):
-    against = params.get("against") if params.get("against") in ONTIME_AGAINST else "granted"
+    against = ontime_against(params.get("against"))
     """agg.build, cached for DASHBOARD_CACHE_SECONDS (default 300) as a safety net for writes that
     bypass services (bulk loads); set it to 0 to compute on every request."""
     ttl = getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tasks.filtersets import TaskFilterSet
 from tasks.models import Task
-from tasks.querysets import ONTIME_AGAINST
+from tasks.querysets import ontime_against
 from tasks.workdays import local_date
 
 from .bulletin import build_bulletin
@@ -47,9 +47,8 @@ def export_build(*, kind: str, user, params: dict, progress=None) -> tuple[bytes
     tasks = filtered_tasks_for(user, params)
     if kind == ExportJob.Kind.LEDGER:
         return build_ledger(tasks, now=now, progress=progress), export_filename(kind, now), XLSX
-    against = params.get("against") if params.get("against") in ONTIME_AGAINST else "granted"
-    return (build_bulletin(tasks, now=now, progress=progress, against=against), export_filename(kind, now),
-            DOCX)
+    bulletin = build_bulletin(tasks, now=now, progress=progress, against=ontime_against(params.get("against")))
+    return bulletin, export_filename(kind, now), DOCX
 
 
 def export_is_large(*, kind: str, user, params: dict) -> bool:

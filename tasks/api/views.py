@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from ..filtersets import ProgressReportFilterSet, TaskFilterSet
 from ..models import ProgressReport, Task
-from ..querysets import ONTIME_AGAINST
+from ..querysets import ontime_against
 from ..services import (
     StaleReportError, TaskActionRefused, parse_period, task_completion_apply, task_extension_request,
     task_report_no_change, task_report_submit,
@@ -61,11 +61,8 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path="on-time")
     def on_time(self, request):
         """按期完成率 of the filtered, visible tasks (`against=granted|original`, same rule as the dashboard)."""
-        qs = self.filter_queryset(self.get_queryset())
-        against = request.query_params.get("against") or "granted"
-        if against not in ONTIME_AGAINST:
-            return Response({"detail": "against 只能是 granted（按延期后时限）或 original（按原定时限）。"},
-                            status=status.HTTP_400_BAD_REQUEST)
+        qs = self.filter_queryset(self.get_queryset())  # an unknown `against` is a 400 from the filterset
+        against = ontime_against(request.query_params.get("against"))
         stats = qs.order_by().on_time_stats(today=local_date(timezone.now()), against=against)
         return Response(OnTimeStatsSerializer({**stats, "against": against}).data)
 
