@@ -70,6 +70,26 @@ def test_it_shows_the_figures_of_the_known_world(world, client):
     assert d.reporting["due"] == dt.date(2026, 3, 25)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GROUPING SETS: the PostgreSQL path")
+def test_grouping_sets_give_the_same_facts_as_grouping_by_unit_and_plan(world):
+    """On PostgreSQL fact_table is one GROUPING SETS statement; it must agree with the portable
+    path (grouped by unit and plan, added up in Python) on every unit, plan, total and month."""
+    from tasks.periods import month_starts
+    from tasks.workdays import local_date
+
+    tasks = Task.objects.visible_to(world.cast.supervisor)
+    for against in ("granted", "original"):
+        today = local_date(NOW)
+        counts = agg._fact_counts(today, month_starts(today, agg.TREND_MONTHS)[0])
+        base = agg.with_facts(tasks, against).with_latest_report_status().order_by()
+        portable = agg._portable(base, counts, today=today, first=month_starts(today, agg.TREND_MONTHS)[0])
+        sets = agg.fact_table(tasks, now=NOW, against=against)
+        assert sets.total == portable.total and sets.total["total"] == 10
+        assert sets.units == portable.units and len(sets.units) == 2
+        assert sets.plans == portable.plans
+        assert agg.trend_from(sets.months, today=today) == agg.trend_from(portable.months, today=today)
+
+
 def test_it_renders_the_dashboard_with_drill_down_links(world, client):
     client.force_login(world.cast.supervisor)
     r = client.get("/dashboard/")
