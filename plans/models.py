@@ -117,7 +117,8 @@ class Plan(models.Model):
 class Measure(models.Model):
     """One numbered item of a plan (一、 （一） 1. （1）), as printed."""
 
-    plan = models.ForeignKey(Plan, verbose_name="方案", on_delete=models.CASCADE, related_name="measures")
+    plan = models.ForeignKey(Plan, verbose_name="方案", on_delete=models.CASCADE, related_name="measures",
+                             db_index=False)  # measure_plan_id (plan, id) serves lookups by plan
     parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="children")
     label = models.CharField("编号", max_length=20, blank=True, help_text="未编号的小标题为空。")
@@ -140,7 +141,12 @@ class Measure(models.Model):
         verbose_name = verbose_name_plural = "措施"
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "order"], name="measure_unique_order")]
-        indexes = [models.Index(fields=["plan", "path"], name="measure_plan_path")]
+        indexes = [
+            models.Index(fields=["plan", "path"], name="measure_plan_path"),
+            # Lists and dashboards join every task to its measure for the plan (and the plan's
+            # region): this narrow index lets PostgreSQL read (id, plan) without the wide rows.
+            models.Index(fields=["plan", "id"], name="measure_plan_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} {self.title}"

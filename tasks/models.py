@@ -22,6 +22,12 @@ class Task(models.Model):
     # Denormalised from the latest approved ExtensionRequest so that "overdue" is one indexed
     # comparison; only extension_decide() writes it.
     granted_deadline = models.DateField("延期后时限", null=True, blank=True)
+    # Denormalised from the newest ProgressReport (by period, then version), NULL before the
+    # first report: the status of every task in a list or a dashboard needs it, and one column
+    # beats one index probe per task. Only ProgressReport.save() (and refresh_latest_report_status
+    # after a bulk load) writes it.
+    latest_report_status = models.CharField("最新进展状态", max_length=20, choices=ReportStatus.choices, null=True,
+                                            blank=True, editable=False)
     ongoing = models.BooleanField("长期坚持", default=False)
     recurring = models.JSONField("周期性要求", default=list, blank=True)
     completion_applied_at = models.DateTimeField("申请办结时间", null=True, blank=True)
@@ -152,6 +158,14 @@ class ProgressReport(models.Model):
         if not self._state.adding:
             raise ReportImmutableError("进展报告提交后不能修改，更正请提交新版本。")
         super().save(*args, **kwargs)
+        refresh_latest_report_status(Task.objects.filter(pk=self.task_id))
+
+
+def refresh_latest_report_status(tasks: models.QuerySet) -> int:
+    """Set Task.latest_report_status of `tasks` from their newest report (one UPDATE)."""
+    latest = (ProgressReport.objects.filter(task_id=models.OuterRef("pk")).order_by("-period", "-version")
+              .values("status")[:1])
+    return tasks.update(latest_report_status=models.Subquery(latest))
 
 
 class ReportDraft(models.Model):

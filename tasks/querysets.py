@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from plans.choices import PlanStatus, Role
@@ -104,13 +104,6 @@ class TaskQuerySet(models.QuerySet):
     # Mirrors Task.get_status(now) / get_light(now) so that aggregates can be computed in the
     # database; tests/supervision/test_dashboard.py checks the two agree task by task.
 
-    def with_latest_report_status(self) -> TaskQuerySet:
-        from .models import ProgressReport
-
-        latest = (ProgressReport.objects.filter(task_id=OuterRef("pk"))
-                  .order_by("-period", "-version").values("status")[:1])
-        return self.alias(latest_report_status=Subquery(latest))
-
     def with_status(self, *, now: dt.datetime, due_soon_workdays: int = 5) -> TaskQuerySet:
         """Annotate `status_db` (a TaskStatus value) and `light_db` (a Light value)."""
         from .choices import Light, ReportStatus, TaskStatus
@@ -140,11 +133,11 @@ class TaskQuerySet(models.QuerySet):
             default=Value(Light.GREEN.value),
             output_field=models.CharField(),
         )
-        return self.with_latest_report_status().annotate(status_db=status).annotate(light_db=light)
+        return self.annotate(status_db=status).annotate(light_db=light)
 
     def status_in(self, statuses, *, now: dt.datetime, due_soon_workdays: int = 5) -> TaskQuerySet:
         """Tasks whose computed status is one of `statuses`, as plain indexed conditions (filtering on
-        the status_db CASE would evaluate it, latest-report subquery included, for every row)."""
+        the status_db CASE would evaluate it for every row)."""
         from .choices import ReportStatus, TaskStatus
 
         today = local_date(now)
@@ -168,10 +161,7 @@ class TaskQuerySet(models.QuerySet):
         cond = Q()
         for s in statuses:
             cond |= conds[TaskStatus(s)]
-        qs = self
-        if {TaskStatus.IN_PROGRESS, TaskStatus.NOT_STARTED} & {TaskStatus(s) for s in statuses}:
-            qs = qs.with_latest_report_status()
-        return qs.filter(cond) if statuses else qs
+        return self.filter(cond) if statuses else self
 
 
 class ProgressReportQuerySet(models.QuerySet):

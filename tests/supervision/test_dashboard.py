@@ -81,13 +81,37 @@ def test_grouping_sets_give_the_same_facts_as_grouping_by_unit_and_plan(world):
     for against in ("granted", "original"):
         today = local_date(NOW)
         counts = agg._fact_counts(today, month_starts(today, agg.TREND_MONTHS)[0])
-        base = agg.with_facts(tasks, against).with_latest_report_status().order_by()
+        base = agg.with_facts(tasks, against).order_by()
         portable = agg._portable(base, counts, today=today, first=month_starts(today, agg.TREND_MONTHS)[0])
         sets = agg.fact_table(tasks, now=NOW, against=against)
         assert sets.total == portable.total and sets.total["total"] == 10
         assert sets.units == portable.units and len(sets.units) == 2
         assert sets.plans == portable.plans
         assert agg.trend_from(sets.months, today=today) == agg.trend_from(portable.months, today=today)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the second connection is used on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_it_computes_attainment_on_a_second_connection_with_the_same_figures(world, monkeypatch, settings):
+    """Outside a transaction build() runs target_attainment on another thread's connection, beside
+    the fact table; the figures are the same as computed inline."""
+    import threading
+
+    threads = []
+    inner = agg.target_attainment
+
+    def spy(tasks):
+        threads.append(threading.get_ident())
+        return inner(tasks)
+
+    monkeypatch.setattr(agg, "target_attainment", spy)
+    tasks = Task.objects.visible_to(world.cast.supervisor)
+    aside = agg.build(tasks, now=NOW)
+    settings.DASHBOARD_PARALLEL = False
+    inline = agg.build(tasks, now=NOW)
+    assert threads[0] != threading.get_ident() and threads[1] == threading.get_ident()
+    assert aside.targets == inline.targets == {"total": 3, "read": 2, "met": 1, "unmet": 1, "none": 1, "rate": 50.0}
+    assert aside.summary == inline.summary
 
 
 def test_it_renders_the_dashboard_with_drill_down_links(world, client):

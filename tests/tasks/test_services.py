@@ -47,6 +47,23 @@ def test_it_keeps_a_correction_as_a_new_version(cast, work):
     assert entry.before["done_text"] == "已完成系统对接。" and entry.after["version"] == 2
 
 
+def test_it_keeps_the_tasks_latest_report_status_in_step_with_its_newest_report(cast, work):
+    """Task.latest_report_status (what list and dashboard status read) is the newest report's, by
+    period then version; a late report for an earlier period does not replace it."""
+    work.task.refresh_from_db()
+    assert work.task.latest_report_status is None
+    submit(work, cast, status="difficult")
+    work.task.refresh_from_db()
+    assert work.task.latest_report_status == "difficult"
+    submit(work, cast, version=1, status="in_progress")
+    work.task.refresh_from_db()
+    assert work.task.latest_report_status == "in_progress"
+    ProgressReport.objects.create(task=work.task, period=work.period.start - dt.timedelta(days=40), status="done",
+                                  submitted_by=cast.staff)
+    work.task.refresh_from_db()
+    assert work.task.latest_report_status == "in_progress"
+
+
 def test_it_refuses_a_stale_submission_and_names_the_other_report(cast, work):
     submit(work, cast)
     with pytest.raises(StaleReportError) as exc:

@@ -28,7 +28,7 @@ from indicators.models import Target, TargetReading
 from plans.choices import PlanStatus, Role, UnitRole
 from plans.models import Measure, MeasureUnit, Membership, Plan, Region, Unit
 from plans.search import segment
-from tasks.models import ProgressReport, Task
+from tasks.models import ProgressReport, Task, refresh_latest_report_status
 from tasks.periods import month_starts
 from tasks.workdays import SHANGHAI
 
@@ -199,6 +199,7 @@ class Command(BaseCommand):
                 if t.role == UnitRole.LEAD and t.measure_id in targets_by_measure:
                     reading_specs.append((r, targets_by_measure[t.measure_id], period))
         ProgressReport.objects.bulk_create(reports, batch_size=5000)
+        refresh_latest_report_status(Task.objects.filter(pk__in=[t.pk for t in tasks]))
         readings = []
         for r, target, period in reading_specs:
             base = float(target.value)
