@@ -186,8 +186,8 @@ class Urge(models.Model):
 
 
 class Escalation(models.Model):
-    """A rung of the overdue ladder reached by a task for one deadline; rung 3 (督办) is flagged
-    for the monthly report (通报)."""
+    """A task that reached the supervisors' rung of the overdue ladder (督办) for one deadline,
+    flagged for the monthly report (通报). The lower rungs are recorded by their reminders."""
 
     task = models.ForeignKey("tasks.Task", verbose_name="任务", on_delete=models.CASCADE, related_name="escalations",
                              db_index=False)  # escalation_once (task, deadline, rung) serves lookups by task

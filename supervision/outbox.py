@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import CharField, Exists, F, OuterRef, Value
+from django.db.models import CharField, Count, Exists, F, OuterRef, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
@@ -30,7 +30,7 @@ from plans.choices import PlanStatus, Role
 from plans.models import Membership
 from tasks.models import ProgressReport, Task
 from tasks.periods import period_due, period_start
-from tasks.workdays import add_workdays, is_workday, local_date
+from tasks.workdays import SHANGHAI, add_workdays, is_workday, local_date
 
 from .channels import SENDERS, Message, RateLimited, config_for
 from .choices import DIGEST_CHANNELS, Channel, ReminderKind
@@ -102,22 +102,67 @@ def _task_reminders(tasks, *, kind: str, period, role: str, now: dt.datetime, re
     return _insert_select(Reminder, ["recipient", "kind", "period", "task", "key", "text", "created_at"], qs)
 
 
-def _supervisor_reminders(tasks, *, kind: str, period, now: dt.datetime, ref: str = "") -> int:
-    """One reminder per (supervisor whose region covers the plan's, task). Supervisors are few (a
-    handful per region), so one INSERT … SELECT per supervisor; joining every unit's memberships
-    of the region to every task instead makes SQLite's planner multiply the two."""
+def _unit_key(period, *, ref: str = "") -> Concat:
+    """"<period>:-:u<unit id><ref>", the dedup key of a reminder about a whole unit's tasks."""
+    return Concat(Value(f"{period}:-:u"), _text(F("r_unit")), Value(ref), output_field=CharField())
+
+
+def _unit_report_reminders(tasks, *, kind: str, start: dt.date, due: dt.date, now: dt.datetime) -> int:
+    """One reminder per (staff member, kind, period) for their unit's tasks, with the count: a
+    clerk with fifty unreported tasks gets one line, not fifty (the task list shows which)."""
+    month = f"{start:%Y年%-m月}"
+    if kind == ReminderKind.REPORT_MISSING:
+        before, after = "本单位有", f"项任务尚未报送{month}进展（{due:%-m月%-d日}截止）"
+    else:
+        before, after = "本单位有", f"项任务的{month}进展须在{due:%-m月%-d日}前报送"
+    qs = (tasks.filter(unit__memberships__role=Role.STAFF, unit__memberships__user__is_active=True)
+          .values("unit__memberships__user_id", "unit_id")
+          .annotate(r_unit=F("unit_id"), r_kind=Value(kind), r_period=Value(start),
+                    r_task=Cast(Value(None), models.BigIntegerField()), r_key=_unit_key(start),
+                    r_text=Concat(Value(before), _text(Count("id")), Value(after), output_field=CharField()),
+                    r_created=Value(now))
+          .values_list("unit__memberships__user_id", "r_kind", "r_period", "r_task", "r_key", "r_text",
+                       "r_created"))
+    return _insert_select(Reminder, ["recipient", "kind", "period", "task", "key", "text", "created_at"], qs)
+
+
+def _supervisor_reminders(*, rung: int, days: int, kind: str, now: dt.datetime) -> int:
+    """One reminder per (supervisor whose region covers the plan's, unit, day) counting the unit's
+    tasks that reached this rung today: a supervisor answers for units, and a digest line per task
+    would run to thousands at province scale. Built from today's Escalation rows, so a task is
+    reported to its supervisors once, on the day it reaches the rung (a catch-up included).
+    One grouped query (a few thousand units at most), then the rows for every supervisor."""
     from plans.querysets import region_descendants
 
-    total = 0
+    today = local_date(now)
+    day_start = dt.datetime.combine(today, dt.time.min, tzinfo=SHANGHAI)
+    counts = list(Escalation.objects.filter(rung=rung, created_at__gte=day_start,
+                                            created_at__lt=day_start + dt.timedelta(days=1))
+                  .values_list("task__measure__plan__region_id", "task__unit_id", "task__unit__name")
+                  .annotate(n=Count("id")).order_by())
+    if not counts:
+        return 0
+    rows = []
     sups = Membership.objects.filter(role=Role.SUPERVISOR, user__is_active=True).values_list(
         "user_id", "unit__region_id")
     for user_id, region_id in sups:
-        qs = (_not_yet(tasks, kind=kind, period=period, recipient_id=user_id).filter(measure__plan__region_id__in=list(region_descendants(region_id)))
-              .annotate(r_recipient=Value(user_id), r_kind=Value(kind), r_period=period, r_task=F("id"),
-                        r_key=_key(period, ref=ref), r_text=Value(""), r_created=Value(now))
-              .values_list("r_recipient", "r_kind", "r_period", "r_task", "r_key", "r_text", "r_created"))
-        total += _insert_select(Reminder, ["recipient", "kind", "period", "task", "key", "text", "created_at"], qs)
-    return total
+        covered = set(region_descendants(region_id))
+        per_unit: dict[int, list] = {}
+        for region, unit_id, name, n in counts:
+            if region in covered:
+                per_unit.setdefault(unit_id, [name, 0])[1] += n
+        for unit_id, (name, n) in per_unit.items():
+            rows.append(Reminder(recipient_id=user_id, kind=kind, period=today, key=f"{today}:-:u{unit_id}:r{rung}",
+                                 text=f"{name}有{n}项任务逾期满{days}个工作日，已列入督办（纳入月度通报）",
+                                 created_at=now))
+    if not rows:
+        return 0
+    # Count only what is new (a re-run finds every key); ON CONFLICT covers a concurrent scan.
+    have = set(Reminder.objects.filter(kind=kind, period=today, recipient_id__in={r.recipient_id for r in rows},
+                                       task__isnull=True).values_list("recipient_id", "key"))
+    rows = [r for r in rows if (r.recipient_id, r.key) not in have]
+    Reminder.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)
 
 
 def scan(*, now: dt.datetime | None = None) -> ScanResult:
@@ -140,17 +185,19 @@ def scan(*, now: dt.datetime | None = None) -> ScanResult:
         for rung, (days, kind, audience) in enumerate(settings.SUPERVISION_LADDER, start=1):
             cutoff = nth_workday_back(today, days)  # overdue ≥ days working days ⇔ deadline < cutoff
             late = base.filter(eff__lt=cutoff)
-            if audience == Role.SUPERVISOR:
-                result.reminders += _supervisor_reminders(late, kind=kind, period=F("eff"), now=now,
-                                                          ref=f"r{rung}")
-            else:
+            if audience != Role.SUPERVISOR:
                 result.reminders += _task_reminders(late, kind=kind, period=F("eff"), role=audience, now=now,
                                                     ref=f"r{rung}")
-            esc = late.annotate(e_task=F("id"), e_deadline=F("eff"), e_rung=Value(rung), e_days=Value(days),
-                                e_flag=Value(audience == Role.SUPERVISOR), e_created=Value(now)
-                                ).values_list("e_task", "e_deadline", "e_rung", "e_days", "e_flag", "e_created")
-            result.escalations += _insert_select(
-                Escalation, ["task", "deadline", "rung", "overdue_workdays", "for_monthly_report", "created_at"], esc)
+            else:
+                # 督办: recorded per task for the monthly 通报, told to the supervisors per unit. (The
+                # lower rungs are recorded by their per-task reminders.)
+                esc = late.annotate(e_task=F("id"), e_deadline=F("eff"), e_rung=Value(rung), e_days=Value(days),
+                                    e_flag=Value(True), e_created=Value(now)
+                                    ).values_list("e_task", "e_deadline", "e_rung", "e_days", "e_flag", "e_created")
+                result.escalations += _insert_select(
+                    Escalation, ["task", "deadline", "rung", "overdue_workdays", "for_monthly_report", "created_at"],
+                    esc)
+                result.reminders += _supervisor_reminders(rung=rung, days=days, kind=kind, now=now)
         # 3. Progress reports: due soon / missing for the current and the previous period of each
         #    (cycle, report day) in use; a handful of combinations, never a loop over tasks.
         combos = set(base.order_by().values_list("measure__plan__report_cycle", "measure__plan__report_day")
@@ -169,8 +216,7 @@ def scan(*, now: dt.datetime | None = None) -> ScanResult:
                     kind = ReminderKind.REPORT_DUE_SOON
                 else:
                     continue
-                result.reminders += _task_reminders(tasks, kind=kind, period=Value(start), role=Role.STAFF,
-                                                    now=now)
+                result.reminders += _unit_report_reminders(tasks, kind=kind, start=start, due=due, now=now)
         # 4. Digests for every recipient with reminders not yet carried on a channel they use.
         result.digests = create_digests(now=now)
     if result.reminders > 10_000 and connection.vendor == "postgresql":

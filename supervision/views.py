@@ -20,7 +20,7 @@ from .channels import inapp
 from .choices import Channel, UrgeLevel
 from .forms import ChannelForm, DecisionForm, RespondForm, UrgeForm
 from .models import ChannelConfig, Reminder, Urge
-from .presenters import reminder_line
+from .presenters import reminder_line, reminder_url
 
 
 def _supervisor(request: HttpRequest) -> None:
@@ -37,7 +37,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unread"):
         qs = qs.unread()
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    items = [{"r": r, "line": reminder_line(r)} for r in page]
+    items = [{"r": r, "line": reminder_line(r), "url": reminder_url(r)} for r in page]
     return render(request, "supervision/notifications.html", {"page": page, "items": items})
 
 

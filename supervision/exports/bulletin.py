@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -19,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from supervision.dashboard import querysets as agg
+from supervision.models import Escalation
 from tasks.choices import ReportStatus
 from tasks.models import ProgressReport
 from tasks.periods import period_start
@@ -75,6 +77,12 @@ def _table(doc, headers: list[str], rows: list[list], widths: list[float]):
     return t
 
 
+def _escalation_days() -> int:
+    from plans.choices import Role
+
+    return next((days for days, _, audience in settings.SUPERVISION_LADDER if audience == Role.SUPERVISOR), 7)
+
+
 def _rate(v) -> str:
     return "—" if v is None else f"{v:.1f}%"
 
@@ -87,8 +95,13 @@ def bulletin_data(tasks: QuerySet, *, now: dt.datetime, progress=None, against: 
     units = agg.ontime_by_unit(tasks, today=today, against=against)
     if progress:
         progress(40)
-    overdue = list(agg.with_facts(tasks).filter(agg.facts(today)["overdue"])
-                   .select_related("measure", "unit").order_by("unit__name", "deadline", "id")[:MAX_OVERDUE_ROWS + 1])
+    # 督办: the ladder's supervisors' rung reached for the deadline in force (supervision.Escalation)
+    escalated = Escalation.objects.filter(task_id=OuterRef("pk"), deadline=OuterRef("eff_deadline"),
+                                          for_monthly_report=True)
+    overdue_qs = agg.with_facts(tasks).filter(agg.facts(today)["overdue"]).annotate(escalated=Exists(escalated))
+    overdue = list(overdue_qs.select_related("measure", "unit")
+                   .order_by("unit__name", "deadline", "id")[:MAX_OVERDUE_ROWS + 1])
+    s["escalated"] = overdue_qs.filter(escalated=True).count()
     if progress:
         progress(55)
     targets = agg.target_attainment(tasks)
@@ -152,10 +165,13 @@ def build_bulletin(tasks: QuerySet, *, now: dt.datetime, office: str = "优化�
     overdue = data["overdue"]
     if overdue:
         shown = overdue[:MAX_OVERDUE_ROWS]
-        _table(doc, ["序号", "责任单位", "任务", "完成时限", "逾期天数"],
+        if s["escalated"]:
+            _para(doc, f"逾期任务中，{s['escalated']}项逾期已满{_escalation_days()}个工作日，已列入督办。")
+        _table(doc, ["序号", "责任单位", "任务", "完成时限", "逾期天数", "督办"],
                [[i, t.unit.name, f"{t.measure.label} {t.measure.title}", cn_date(t.granted_deadline or t.deadline),
-                 (data["today"] - (t.granted_deadline or t.deadline)).days] for i, t in enumerate(shown, start=1)],
-               [1.2, 4, 7, 2.6, 1.8])
+                 (data["today"] - (t.granted_deadline or t.deadline)).days, "已督办" if t.escalated else ""]
+                for i, t in enumerate(shown, start=1)],
+               [1.2, 3.6, 6.4, 2.6, 1.6, 1.4])
         if len(overdue) > MAX_OVERDUE_ROWS:
             _para(doc, f"（逾期任务共{s['overdue']}项，此处列出前{MAX_OVERDUE_ROWS}项，完整清单见督办台账。）")
     else:

@@ -90,6 +90,24 @@ def test_it_writes_the_bulletin_in_公文_style_with_the_right_figures(world, cl
     assert tg == [["1", "平均结案时间", "≤75天", "78天", "4. 缩短审判周期"]]
 
 
+def test_it_marks_the_overdue_tasks_the_ladder_escalated_to_督办_in_the_bulletin(world, client):
+    from supervision import outbox
+
+    from .conftest import NOW
+
+    def overdue_rows():
+        doc = Document(io.BytesIO(_get(client, world.cast.supervisor, "/dashboard/bulletin.docx").content))
+        text = "\n".join(p.text for p in doc.paragraphs)
+        return text, [[c.text for c in row.cells] for row in doc.tables[1].rows]
+
+    text, rows = overdue_rows()
+    assert rows[0][-1] == "督办" and [r[-1] for r in rows[1:]] == ["", ""] and "已列入督办" not in text
+    outbox.scan(now=NOW)  # both overdue tasks are 14 working days past 2026-02-28
+    text, rows = overdue_rows()
+    assert [r[-1] for r in rows[1:]] == ["已督办", "已督办"]
+    assert "逾期任务中，2项逾期已满7个工作日，已列入督办。" in text
+
+
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) 未安装，跳过 PDF 转换检查")
 def test_it_converts_both_files_to_pdf_with_libreoffice(world, client, tmp_path):
     client.force_login(world.cast.supervisor)

@@ -28,7 +28,7 @@ def test_it_writes_each_reminder_once_even_when_the_scan_runs_twice(cast):
     assert Digest.objects.filter(recipient=cast.staff, channel=Channel.EMAIL).count() == 1
 
 
-def test_it_climbs_the_overdue_ladder_by_working_days(cast):
+def test_it_climbs_the_overdue_ladder_by_working_days(cast, client):
     # Deadline Friday 2026-09-25; National Day holidays 10-01..10-08, make-up Saturday 10-10.
     task = _task(cast, dt.date(2026, 9, 25))
     outbox.scan(now=at(2026, 9, 28))  # Monday: 1 working day overdue
@@ -39,7 +39,15 @@ def test_it_climbs_the_overdue_ladder_by_working_days(cast):
     outbox.scan(now=at(2026, 10, 8))  # still 3: the holiday does not count
     assert not Reminder.objects.filter(task=task, kind=ReminderKind.ESCALATED).exists()
     outbox.scan(now=at(2026, 10, 14))  # 9-28,29,30,10-9,10(Sat make-up),12,13,14 → 8
-    assert Reminder.objects.filter(task=task, kind=ReminderKind.ESCALATED, recipient=cast.supervisor).count() == 1
+    # supervisors hear of it per unit, on the day the task reaches 督办
+    sup = Reminder.objects.get(kind=ReminderKind.ESCALATED, recipient=cast.supervisor)
+    assert sup.task is None and sup.period == dt.date(2026, 10, 14)
+    assert sup.text == f"{cast.unit.name}有1项任务逾期满7个工作日，已列入督办（纳入月度通报）"
+    outbox.scan(now=at(2026, 10, 15))  # the next day: nothing new to tell the supervisor
+    assert Reminder.objects.filter(kind=ReminderKind.ESCALATED, recipient=cast.supervisor).count() == 1
+    client.force_login(cast.supervisor)
+    page = client.get("/supervision/notifications/").content.decode()
+    assert f'href="/dashboard/tasks/?unit={cast.unit.pk}&amp;status=overdue"' in page and "已列入督办" in page
     esc = Escalation.objects.get(task=task, rung=3)
     assert esc.for_monthly_report and esc.deadline == dt.date(2026, 9, 25)
     # staff reminded once for this deadline, however many scans
@@ -49,10 +57,16 @@ def test_it_climbs_the_overdue_ladder_by_working_days(cast):
 def test_it_reminds_about_missing_reports_and_catches_up_missed_days(cast):
     with time_machine.travel(at(2026, 2, 1), tick=False):
         task = _task(cast, dt.date(2026, 12, 31))
+        other = _task(cast, dt.date(2026, 12, 31))
     outbox.scan(now=at(2026, 3, 20))  # March report due 3-25: within 5 working days
-    assert Reminder.objects.filter(task=task, kind=ReminderKind.REPORT_DUE_SOON, period=dt.date(2026, 3, 1)).exists()
+    # one reminder per staff member, kind and period, counting the unit's tasks
+    soon = Reminder.objects.get(kind=ReminderKind.REPORT_DUE_SOON, period=dt.date(2026, 3, 1))
+    assert (soon.recipient, soon.task) == (cast.staff, None)
+    assert soon.text == "本单位有2项任务的2026年3月进展须在3月25日前报送"
     # February was never reported and the scan did not run then: caught up now.
-    assert Reminder.objects.filter(task=task, kind=ReminderKind.REPORT_MISSING, period=dt.date(2026, 2, 1)).exists()
+    missing = Reminder.objects.get(kind=ReminderKind.REPORT_MISSING, period=dt.date(2026, 2, 1))
+    assert missing.recipient == cast.staff and missing.text.startswith("本单位有2项任务尚未报送2026年2月进展")
+    assert task and other
 
 
 def test_it_sends_one_digest_per_person_and_day_and_never_an_empty_one(cast):

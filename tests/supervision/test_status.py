@@ -104,9 +104,10 @@ def test_it_never_makes_an_ongoing_item_overdue_but_still_wants_its_reports(cast
         assert task.get_light(now) == Light.GREEN
         assert _sql_status(task, now) == TaskStatus.NOT_STARTED
     outbox.scan(now=at(2026, 3, 26, 9))
-    kinds = set(Reminder.objects.filter(task=task).values_list("kind", "period"))
+    kinds = set(Reminder.objects.filter(recipient=cast.staff).values_list("kind", "period"))
     assert kinds == {(ReminderKind.REPORT_MISSING, dt.date(2026, 3, 1)),
                      (ReminderKind.REPORT_MISSING, dt.date(2026, 2, 1))}
+    assert not Reminder.objects.filter(kind=ReminderKind.OVERDUE).exists()
 
 
 @pytest.mark.parametrize("status_at,expected", [
