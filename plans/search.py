@@ -19,6 +19,9 @@ Back ends:
   present in search_text), ranked in Python over at most `SQLITE_CANDIDATES` candidates. This is a
   fallback for demo-sized data, not for a province.
 
+Progress reports are segmented the same way when they are written (`segment_report`, in
+ProgressReport.save) into their own `search_text` / `search_tsv` (tasks/0004).
+
 `reindex_measures(qs)` is the hook the importer (and `manage.py reindex_search`) calls after writing
 measures; search also indexes, lazily, measures it finds with empty search_text.
 """
@@ -73,6 +76,11 @@ def segment(title: str, text: str = "") -> str:
     # bigrams and characters once each: they make recall, words make rank
     terms.extend(dict.fromkeys(_grams(title + "\n" + body)))
     return " ".join(terms)
+
+
+def segment_report(done_text: str, problems_text: str = "") -> str:
+    """The stored search text of a progress report: both texts, weighted alike."""
+    return segment("", f"{done_text}\n{problems_text}".strip())
 
 
 def reindex_measures(qs: QuerySet | None = None, *, batch_size: int = 1000) -> int:
@@ -181,15 +189,7 @@ def search_measures(qs: QuerySet, q: str, *, limit: int = 20, offset: int = 0) -
         )
         return [Hit(m, highlight(m.title + "：" + m.text if m.text != m.title else m.title, pq), m.exact + m.rank)
                 for m in rows]
-    cond = Q()
-    for t in pq.tokens:
-        if all(_CJK.match(c) for c in t) and len(t) > 2:
-            cond &= Q(*[Q(search_text__contains=c) for c in t])  # pieces are checked in the ranking below
-        elif _CJK.search(t):
-            cond &= Q(search_text__contains=t)
-        else:
-            cond &= Q(search_text__icontains=t)
-    candidates = list(qs.filter(cond).select_related("plan")
+    candidates = list(qs.filter(_sqlite_terms(pq)).select_related("plan")
                       .only("id", "title", "text", "label", "plan__title", "plan__region_id",
                             "deadline", "search_text")[:SQLITE_CANDIDATES])
     scored = []
@@ -212,25 +212,47 @@ def search_units(qs: QuerySet, q: str, *, limit: int = 10) -> list:
                 .distinct().order_by("name")[:limit])
 
 
-def search_reports(qs: QuerySet, q: str, *, limit: int = 10) -> list:
-    """Recent progress reports whose text contains the query (newest first). The reports are not
-    pre-segmented (the tasks app stores them as typed), so this is a substring match on the
-    literal query, or on its words when it has several, over the newest REPORT_WINDOW reports."""
+def search_reports(qs: QuerySet, q: str, *, limit: int = 10, offset: int = 0) -> list:
+    """Progress reports of qs (already scoped) matching q, through their segmented search_text:
+    on PostgreSQL full-text search ranked like measures (literal matches first), newest first among
+    equals; on SQLite every query word (or all its characters) must be in search_text, newest first,
+    over the newest REPORT_WINDOW reports."""
     pq = parse_query(q)
     if not pq.tokens:
         return []
-    words = [pq.raw] if " " not in pq.raw else [w for w in pq.raw.split() if w]
-    cond = Q()
-    for w in words:
-        cond &= Q(done_text__contains=w) | Q(problems_text__contains=w)
-    # Reports are not pre-segmented and a substring match cannot use an index: bound the scan to
-    # the newest REPORT_WINDOW rows (about two months of a province's reports), newest first.
-    newest = qs.model.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    rows = list(qs.filter(cond, id__gt=newest - REPORT_WINDOW).select_related("task__measure", "task__unit")
-                .order_by("-id")[:limit])
+    qs = qs.select_related("task__measure", "task__unit")
+    if _is_postgres():
+        vector = '"tasks_progressreport"."search_tsv"'  # stored to_tsvector('simple', search_text), tasks/0004
+        rows = list(
+            qs.filter(RawSQL(f"{vector} @@ to_tsquery('simple'::regconfig, %s)", [filter_tsquery(pq)],
+                             output_field=BooleanField()))
+            .annotate(
+                rank=RawSQL(f"ts_rank({vector}, to_tsquery('simple'::regconfig, %s))", [rank_tsquery(pq)],
+                            output_field=FloatField()),
+                exact=Case(When(done_text__contains=pq.raw, then=Value(1)),
+                           When(problems_text__contains=pq.raw, then=Value(1)),
+                           default=Value(0), output_field=IntegerField()))
+            .order_by("-exact", "-rank", "-id")[offset:offset + limit])
+    else:
+        newest = qs.model.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        rows = list(qs.filter(_sqlite_terms(pq), id__gt=newest - REPORT_WINDOW).order_by("-id")[offset:offset + limit])
     for r in rows:
         r.snippet = highlight(r.done_text + (" " + r.problems_text if r.problems_text else ""), pq)
     return rows
+
+
+def _sqlite_terms(pq: ParsedQuery) -> Q:
+    """Every query word in search_text: a long CJK word as all of its characters (jieba may have cut
+    it differently in the text), a short one as itself."""
+    cond = Q()
+    for t in pq.tokens:
+        if all(_CJK.match(c) for c in t) and len(t) > 2:
+            cond &= Q(*[Q(search_text__contains=c) for c in t])
+        elif _CJK.search(t):
+            cond &= Q(search_text__contains=t)
+        else:
+            cond &= Q(search_text__icontains=t)
+    return cond
 
 
 # --- snippets -----------------------------------------------------------------------------
@@ -261,5 +283,5 @@ def highlight(text: str, pq: ParsedQuery, width: int = SNIPPET_CHARS) -> SafeStr
     return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 — every piece escaped above
 
 
-__all__ = ["segment", "reindex_measures", "search_measures", "search_units", "search_reports", "highlight",
+__all__ = ["segment", "segment_report", "reindex_measures", "search_measures", "search_units", "search_reports", "highlight",
            "parse_query", "tokenizer"]

@@ -136,6 +136,10 @@ class ProgressReport(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT,
                                      related_name="+")
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+    # jieba words, bigrams and characters of the two texts (plans.search.segment_report), written
+    # once with the row; PostgreSQL keeps its tsvector in the generated column search_tsv
+    # (migration 0004) for full-text search.
+    search_text = models.TextField("分词文本", blank=True, editable=False)
 
     objects = ProgressReportQuerySet.as_manager()
 
@@ -157,6 +161,10 @@ class ProgressReport(models.Model):
         # Append-only: a correction is a new version row (tasks.services.task_report_submit).
         if not self._state.adding:
             raise ReportImmutableError("进展报告提交后不能修改，更正请提交新版本。")
+        if not self.search_text:
+            from plans.search import segment_report
+
+            self.search_text = segment_report(self.done_text, self.problems_text)
         super().save(*args, **kwargs)
         refresh_latest_report_status(Task.objects.filter(pk=self.task_id))
 

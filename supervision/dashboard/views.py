@@ -225,14 +225,31 @@ def task_list(request):
     return render(request, "dashboard/tasks.html", ctx)
 
 
+SEARCH_MEASURES = 30
+SEARCH_REPORTS = 10
+
+
 @login_required
 def search(request):
-    """One search box over measures, units and progress reports, scoped to what the user may see."""
+    """One search box over measures, units and progress reports, scoped to what the user may see.
+    Measures and reports are paged together (page N shows the N-th 30 measures and 10 reports)."""
     q = request.GET.get("q", "").strip()[:100]
-    ctx = {"q": q, "measures": [], "units": [], "reports": []}
+    try:
+        page = max(1, min(int(request.GET.get("page", 1)), 100))
+    except ValueError:
+        page = 1
+    ctx = {"q": q, "measures": [], "units": [], "reports": [], "page": page, "next_url": "", "prev_url": ""}
     if q:
-        ctx["measures"] = search_measures(Measure.objects.visible_to(request.user), q, limit=30)
-        ctx["units"] = search_units(Unit.objects.visible_to(request.user), q)
-        ctx["reports"] = search_reports(ProgressReport.objects.visible_to(request.user), q)
+        measures = search_measures(Measure.objects.visible_to(request.user), q, limit=SEARCH_MEASURES + 1,
+                                   offset=(page - 1) * SEARCH_MEASURES)
+        reports = search_reports(ProgressReport.objects.visible_to(request.user), q, limit=SEARCH_REPORTS + 1,
+                                 offset=(page - 1) * SEARCH_REPORTS)
+        ctx["measures"], ctx["reports"] = measures[:SEARCH_MEASURES], reports[:SEARCH_REPORTS]
+        ctx["units"] = search_units(Unit.objects.visible_to(request.user), q) if page == 1 else []
+        if len(measures) > SEARCH_MEASURES or len(reports) > SEARCH_REPORTS:
+            ctx["next_url"] = reverse("dashboard:search") + "?" + urlencode({"q": q, "page": page + 1})
+        if page > 1:
+            ctx["prev_url"] = reverse("dashboard:search") + "?" + urlencode({"q": q, "page": page - 1})
+        ctx["first_measure"] = (page - 1) * SEARCH_MEASURES + 1
+        ctx["last_measure"] = ctx["first_measure"] + len(ctx["measures"]) - 1
     return render(request, "dashboard/search.html", ctx)
-

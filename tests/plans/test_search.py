@@ -104,3 +104,34 @@ def test_it_reindexes_from_the_command(cast):
     call_command("reindex_search", plan=cast.plan.pk, stdout=out)
     assert "已重建 1 条" in out.getvalue()
     assert "企业" in Measure.objects.get(pk=m.pk).search_text.split()
+
+
+def test_it_finds_reports_through_their_segmented_text_not_a_substring(cast):
+    """网办率 is not a substring of 网办发生率: the report is found through its jieba terms."""
+    from tasks.models import ProgressReport
+    from tests.factories import TaskFactory
+
+    task = TaskFactory(measure__plan=cast.plan, unit=cast.unit)
+    r = ProgressReport.objects.create(task=task, period="2026-03-01", status="in_progress",
+                                      done_text="本月高频事项网办发生率达到72%。", submitted_by=cast.staff)
+    ProgressReport.objects.create(task=task, period="2026-02-01", status="in_progress",
+                                  done_text="完成系统对接。", problems_text="网上办理仍有堵点。", submitted_by=cast.staff)
+    assert "网办" in r.search_text.split() and "发生率" in r.search_text.split()
+    found = search_reports(ProgressReport.objects.visible_to(cast.supervisor), "网办率")
+    assert found == [r] and "<mark>网办</mark>发生率" in found[0].snippet
+    assert search_reports(ProgressReport.objects.visible_to(cast.other_staff), "网办率") == []
+
+
+def test_it_pages_search_results(cast, client):
+    for i in range(33):
+        MeasureFactory(plan=cast.plan, title=f"优化企业开办服务第{i}项", text="")
+    reindex_measures(Measure.objects.all())
+    client.force_login(cast.supervisor)
+    first = client.get("/dashboard/search/", {"q": "企业开办"})
+    assert len(first.context["measures"]) == 30 and "第 1–30 条" in first.content.decode()
+    assert first.context["next_url"] == "/dashboard/search/?q=%E4%BC%81%E4%B8%9A%E5%BC%80%E5%8A%9E&page=2"
+    second = client.get(first.context["next_url"])
+    ids = {h.measure.id for h in first.context["measures"]} | {h.measure.id for h in second.context["measures"]}
+    assert len(second.context["measures"]) == 3 and len(ids) == 33 and not second.context["next_url"]
+    assert "第 31–33 条" in second.content.decode() and second.context["prev_url"]
+    assert client.get("/dashboard/search/", {"q": "企业开办", "page": "x"}).status_code == 200
