@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
+from kombu import Exchange, Queue
 
 from config.celery import app as celery_app
 from plans.choices import PlanStatus, Role
@@ -123,6 +124,11 @@ def queue(monkeypatch):
     monkeypatch.setenv("CELERY_TASK_DEFAULT_QUEUE", QUEUE)
     old = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = QUEUE
+    # Declare the queue once, here: two workers starting together on a fresh SQLite broker both
+    # try to create it, and kombu's SQLAlchemy transport lets the loser die at start-up
+    # ("UNIQUE constraint failed: kombu_queue.name").
+    with celery_app.connection_for_write() as conn:
+        Queue(QUEUE, Exchange(QUEUE, type="direct"), routing_key=QUEUE)(conn.default_channel).declare()
     yield QUEUE
     celery_app.conf.task_default_queue = old
 
