@@ -2,6 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from indicators.api.views import TargetViewSet
 from plans.api.views import MeasureViewSet, PlanViewSet, UnitViewSet
+from supervision.api.views import CompletionReviewViewSet, ExtensionReviewViewSet, NotificationViewSet, UrgeViewSet
 from tasks.api.views import ProgressReportViewSet, TaskViewSet
 
 router = DefaultRouter()
@@ -11,5 +12,9 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("reports", ProgressReportViewSet, basename="report")
 router.register("targets", TargetViewSet, basename="target")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("urges", UrgeViewSet, basename="urge")
+router.register("extension-requests", ExtensionReviewViewSet, basename="extension-request")
+router.register("completion-applications", CompletionReviewViewSet, basename="completion-application")
 
 urlpatterns = router.urls

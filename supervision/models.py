@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from .choices import Channel, ReminderKind, UrgeLevel
-from .querysets import DigestQuerySet, ReminderQuerySet
+from .querysets import DigestQuerySet, ReminderQuerySet, UrgeQuerySet
 
 
 class ChannelConfig(models.Model):
@@ -175,6 +175,8 @@ class Urge(models.Model):
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     responded_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    objects = UrgeQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "催办督办"

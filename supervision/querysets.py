@@ -15,6 +15,21 @@ class ReminderQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
 
+class UrgeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> UrgeQuerySet:
+        """Supervisors: urges to units of their regions; unit staff and heads: urges to their unit."""
+        from plans.querysets import scope_of
+
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self
+        if scope.is_supervisor:
+            return self.filter(unit__region_id__in=scope.region_ids)
+        if scope.unit_id:
+            return self.filter(unit_id=scope.unit_id)
+        return self.none()
+
+
 class DigestQuerySet(models.QuerySet):
     def pending(self) -> DigestQuerySet:
         return self.filter(sent_at__isnull=True, failed_at__isnull=True)

@@ -115,15 +115,8 @@ def urge_new(request: HttpRequest) -> HttpResponse:
 def urges(request: HttpRequest) -> HttpResponse:
     """Supervisors: urges they can see; unit staff and heads: urges to their unit, to answer."""
     scope = scope_of(request.user)
-    qs = Urge.objects.select_related("task", "task__measure", "unit", "created_by", "responded_by")
-    if scope.is_admin:
-        pass
-    elif scope.is_supervisor:
-        qs = qs.filter(unit__region_id__in=scope.region_ids)
-    elif scope.unit_id:
-        qs = qs.filter(unit_id=scope.unit_id)
-    else:
-        qs = qs.none()
+    qs = Urge.objects.visible_to(request.user).select_related("task", "task__measure", "unit", "created_by",
+                                                             "responded_by")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     can_answer = scope.role in (Role.STAFF, Role.UNIT_HEAD)
     return render(request, "supervision/urges.html", {"page": page, "can_answer": can_answer,
