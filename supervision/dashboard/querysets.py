@@ -78,6 +78,15 @@ class Dashboard:
 FACT_KEYS = ("total", "closed", "pending", "overdue", "due_soon", "extended", "rest", "started", "due", "ontime",
              "required", "submitted")
 MONTH_KEYS = ("t_due", "t_ontime", "t_closed")
+SQL_KEYS = tuple(k for k in FACT_KEYS if k not in ("rest", "required"))
+
+
+def _complete(row: dict) -> dict:
+    """The facts derived from the counted ones (one FILTER less each per task and grouping)."""
+    row["rest"] = (row["total"] - row["closed"] - row["pending"] - row["overdue"] - row["due_soon"]
+                   - row["extended"])
+    row["required"] = row["total"] - row["closed"]
+    return row
 
 
 @dataclass
@@ -94,13 +103,14 @@ def _fact_counts(today: dt.date, first_month: dt.date) -> dict:
     """The aggregates of fact_table, each a COUNT … FILTER over the tasks annotated by with_facts.
 
     The buckets closed / pending / overdue / due_soon / extended / rest partition the tasks exactly
-    as Task.get_status does; `started` (in progress) needs the latest report and is evaluated, in
+    as Task.get_status does (rest, and required = the open tasks, are derived: `_complete`); `started` (in progress) needs the latest report and is evaluated, in
     the FILTER clause, only for the `rest` rows. `submitted` uses an IN (subquery) that PostgreSQL
     runs once as a hashed subplan instead of one probe per task. t_* are the trend's: tasks falling
     due (by today) since `first_month`, of which closed on time, and tasks closed since then."""
     f = facts(today)
     open_ = f["open"]
-    not_due_yet = open_ & ~Q(eff_deadline__lt=today) & ~Q(eff_deadline__gte=today, eff_deadline__lt=f["horizon"])
+    # neither overdue nor due soon: no deadline, or one beyond the due-soon horizon
+    not_due_yet = open_ & (Q(eff_deadline__isnull=True) | Q(eff_deadline__gte=f["horizon"]))
     rest = not_due_yet & Q(granted_deadline__isnull=True)
     started = [ReportStatus.IN_PROGRESS, ReportStatus.DONE, ReportStatus.DIFFICULT]
     monthly = ProgressReport.objects.filter(period=period_start(today)).values("task_id")
@@ -115,9 +125,9 @@ def _fact_counts(today: dt.date, first_month: dt.date) -> dict:
         pending=Count("id", filter=Q(closed_at__isnull=True, completion_applied_at__isnull=False)),
         overdue=Count("id", filter=f["overdue"]), due_soon=Count("id", filter=f["due_soon"]),
         extended=Count("id", filter=not_due_yet & Q(granted_deadline__isnull=False)),
-        rest=Count("id", filter=rest), started=Count("id", filter=rest & Q(latest_report_status__in=started)),
+        started=Count("id", filter=rest & Q(latest_report_status__in=started)),
         due=Count("id", filter=f["due"]), ontime=Count("id", filter=f["ontime"]),
-        required=Count("id", filter=Q(closed_at__isnull=True)), submitted=Count("id", filter=submitted),
+        submitted=Count("id", filter=submitted),
         t_due=Count("id", filter=falls_due), t_ontime=Count("id", filter=falls_due & f["ontime"]),
         t_closed=Count("id", filter=closed_in))
 
@@ -139,8 +149,8 @@ def fact_table(tasks: QuerySet, *, now: dt.datetime, against: str = "granted", m
 
 
 def _portable(base: QuerySet, counts: dict, *, today: dt.date, first: dt.date) -> Facts:
-    rows = list(base.values("unit_id", "measure__plan_id").annotate(
-        **{k: v for k, v in counts.items() if k in FACT_KEYS}))
+    rows = [_complete(r) for r in base.values("unit_id", "measure__plan_id").annotate(
+        **{k: v for k, v in counts.items() if k in SQL_KEYS})]
     month_rows = list(base.annotate(dm=TruncMonth("eff_deadline"), cm=TruncMonth("closed_at", tzinfo=SHANGHAI))
                       .filter(Q(eff_deadline__gte=first, eff_deadline__lte=today)
                               | Q(closed_at__isnull=False, closed_at__date__gte=first))
@@ -164,9 +174,9 @@ def _grouping_sets(base: QuerySet, counts: dict) -> Facts:
     units, plans, months = {}, {}, []
     for r in rows:
         if r["unit_id"] is not None:
-            units[r["unit_id"]] = {k: r[k] for k in FACT_KEYS}
+            units[r["unit_id"]] = _complete({k: r[k] for k in SQL_KEYS})
         elif r["measure__plan_id"] is not None:
-            plans[r["measure__plan_id"]] = {k: r[k] for k in FACT_KEYS}
+            plans[r["measure__plan_id"]] = _complete({k: r[k] for k in SQL_KEYS})
         else:
             months.append(r)
     return Facts(total=_sum(plans.values()), units=units, plans=plans, months=months)
