@@ -63,6 +63,13 @@ def test_it_serves_a_valid_openapi_schema(client):
     assert "/api/tasks/" in spec["paths"]
 
 
+def test_it_serves_the_api_docs_without_a_cdn(client):
+    """An intranet has no CDN: Swagger UI comes from the app's own static files."""
+    html = client.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
+
+
 def test_it_shows_the_admin_in_chinese(cast, client):
     client.login(username="admin", password=PASSWORD)
     page = client.get("/admin/").content.decode()

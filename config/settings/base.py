@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "plans",
     "tasks",
     "indicators",
@@ -177,6 +178,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "方案、措施、单位、任务、指标与进展的接口。权限与页面一致。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ loads Swagger UI from static/ (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a field called "status"; name each choice set after what it is.
     "ENUM_NAME_OVERRIDES": {
