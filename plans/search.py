@@ -167,6 +167,15 @@ def _index_missing(qs: QuerySet) -> None:
         reindex_measures(Measure.objects.filter(id__in=ids))
 
 
+def _full_text(qs: QuerySet, vector: str, pq: ParsedQuery) -> QuerySet:
+    """PostgreSQL: the rows of qs whose stored tsvector column `vector` matches every query word,
+    annotated with `rank` (ts_rank over the query's words, bigrams and characters)."""
+    return (qs.filter(RawSQL(f"{vector} @@ to_tsquery('simple'::regconfig, %s)", [filter_tsquery(pq)],
+                             output_field=BooleanField()))
+            .annotate(rank=RawSQL(f"ts_rank({vector}, to_tsquery('simple'::regconfig, %s))", [rank_tsquery(pq)],
+                                  output_field=FloatField())))
+
+
 def search_measures(qs: QuerySet, q: str, *, limit: int = 20, offset: int = 0) -> list[Hit]:
     """Rank the measures of qs (already scoped with visible_to) against q; best first."""
     pq = parse_query(q)
@@ -174,13 +183,9 @@ def search_measures(qs: QuerySet, q: str, *, limit: int = 20, offset: int = 0) -
         return []
     _index_missing(qs)
     if _is_postgres():
-        vector = '"plans_measure"."search_tsv"'  # stored to_tsvector('simple', search_text), migration 0006
         rows = list(
-            qs.filter(RawSQL(f"{vector} @@ to_tsquery('simple'::regconfig, %s)", [filter_tsquery(pq)],
-                             output_field=BooleanField()))
+            _full_text(qs, '"plans_measure"."search_tsv"', pq)  # plans/0006
             .annotate(
-                rank=RawSQL(f"ts_rank({vector}, to_tsquery('simple'::regconfig, %s))", [rank_tsquery(pq)],
-                            output_field=FloatField()),
                 exact=Case(When(title__contains=pq.raw, then=Value(2)), When(text__contains=pq.raw, then=Value(1)),
                            default=Value(0), output_field=IntegerField()),
             )
@@ -222,13 +227,9 @@ def search_reports(qs: QuerySet, q: str, *, limit: int = 10, offset: int = 0) ->
         return []
     qs = qs.select_related("task__measure", "task__unit")
     if _is_postgres():
-        vector = '"tasks_progressreport"."search_tsv"'  # stored to_tsvector('simple', search_text), tasks/0004
         rows = list(
-            qs.filter(RawSQL(f"{vector} @@ to_tsquery('simple'::regconfig, %s)", [filter_tsquery(pq)],
-                             output_field=BooleanField()))
+            _full_text(qs, '"tasks_progressreport"."search_tsv"', pq)  # tasks/0004
             .annotate(
-                rank=RawSQL(f"ts_rank({vector}, to_tsquery('simple'::regconfig, %s))", [rank_tsquery(pq)],
-                            output_field=FloatField()),
                 exact=Case(When(done_text__contains=pq.raw, then=Value(1)),
                            When(problems_text__contains=pq.raw, then=Value(1)),
                            default=Value(0), output_field=IntegerField()))
