@@ -59,7 +59,8 @@ class Reminder(models.Model):
     period = models.DateField("周期")
     task = models.ForeignKey("tasks.Task", verbose_name="任务", null=True, blank=True, on_delete=models.CASCADE,
                              related_name="reminders", db_index=False)
-    # "<period>:<task id or ->:<ref>": one non-null column makes uniqueness independent of NULL
+    # "<period>:<task id or ->:<ref>" ("<period>:-:u<unit id>…" for a reminder about a unit's tasks):
+    # one non-null column makes uniqueness independent of NULL
     # semantics (NULLs are distinct in unique indexes) and identical on SQLite and PostgreSQL.
     key = models.CharField("去重键", max_length=100)
     text = models.CharField("内容", max_length=500, blank=True)

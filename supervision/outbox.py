@@ -82,12 +82,10 @@ def _open_tasks():
             .annotate(eff=Coalesce("granted_deadline", "deadline")))
 
 
-def _not_yet(tasks, *, kind: str, period, recipient_id: int | None = None):
-    """Tasks not yet reminded of `kind` for `period` (to anyone, or to `recipient_id`): an anti-join
-    on an index, so that a re-run only looks at what is new instead of re-inserting into ON CONFLICT."""
+def _not_yet(tasks, *, kind: str, period):
+    """Tasks not yet reminded of `kind` for `period`: an anti-join on an index, so that a re-run only
+    looks at what is new instead of re-inserting into ON CONFLICT."""
     done = Reminder.objects.filter(task_id=OuterRef("pk"), kind=kind, period=OuterRef("r_period_probe"))
-    if recipient_id is not None:
-        done = done.filter(recipient_id=recipient_id)
     return tasks.annotate(r_period_probe=period).filter(~Exists(done))
 
 
