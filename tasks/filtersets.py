@@ -1,13 +1,10 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
-
-from plans.choices import ReportCycle
 
 from .choices import TaskStatus
 from .models import ProgressReport, Task
-from .periods import period_start
-from .querysets import ONTIME_AGAINST, ontime_due_q, ontime_q
+from .querysets import ONTIME_AGAINST, ontime_due_q, ontime_q, reported_q
 from .workdays import local_date
 
 YES_NO = [("yes", "是"), ("no", "否")]
@@ -44,12 +41,7 @@ class TaskFilterSet(django_filters.FilterSet):
         return queryset.status_in(value, now=timezone.now())
 
     def filter_reported(self, queryset, name, value):
-        today = local_date(timezone.now())
-        submitted = (Q(measure__plan__report_cycle=ReportCycle.QUARTERLY)
-                     & Q(Exists(ProgressReport.objects.filter(
-                         task_id=OuterRef("pk"), period=period_start(today, ReportCycle.QUARTERLY))))
-                     | ~Q(measure__plan__report_cycle=ReportCycle.QUARTERLY)
-                     & Q(Exists(ProgressReport.objects.filter(task_id=OuterRef("pk"), period=period_start(today)))))
+        submitted = reported_q(local_date(timezone.now()))
         # Only open tasks owe a report.
         queryset = queryset.filter(closed_at__isnull=True)
         return queryset.filter(submitted) if value == "yes" else queryset.exclude(submitted)

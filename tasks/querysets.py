@@ -5,12 +5,11 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Coalesce
 
 from plans.choices import PlanStatus, Role
 from plans.querysets import scope_of
 
-from .workdays import SHANGHAI, add_workdays, local_date
+from .workdays import add_workdays, local_date
 
 # --- 按期完成率 (on-time completion rate): the one definition -----------------------------------
 # 应完成 (due): closed, or open past its deadline day. 按期完成 (on time): closed on or before the
@@ -29,16 +28,55 @@ def ontime_against(value) -> str:
 def ontime_deadline(against: str = "granted"):
     if against not in ONTIME_AGAINST:
         raise ValueError(against)
-    return Coalesce("granted_deadline", "deadline") if against == "granted" else models.F("deadline")
+    return models.F("eff_deadline") if against == "granted" else models.F("deadline")
 
 
 def ontime_q() -> Q:
-    """Needs the `ontime_deadline` and `closed_day` annotations (TaskQuerySet.with_ontime)."""
-    return Q(closed_at__isnull=False) & (Q(ontime_deadline__isnull=True) | Q(closed_day__lte=models.F("ontime_deadline")))
+    """Needs the `ontime_deadline` annotation (TaskQuerySet.with_ontime)."""
+    return Q(closed_at__isnull=False) & (Q(ontime_deadline__isnull=True) | Q(closed_on__lte=models.F("ontime_deadline")))
 
 
 def ontime_due_q(today: dt.date) -> Q:
     return Q(closed_at__isnull=False) | Q(ontime_deadline__lt=today)
+
+
+def reported_q(today: dt.date) -> Q:
+    """本期已报送: an open task whose newest report is for the current period of its plan's cycle
+    (month or quarter) or later. Reports for periods not yet begun are refused, so this is "has
+    reported for the current period", read from the task row (Task.latest_report_period)."""
+    from plans.choices import ReportCycle
+
+    from .periods import period_start
+
+    quarterly = Q(measure__plan__report_cycle=ReportCycle.QUARTERLY)
+    return Q(closed_at__isnull=True) & (
+        (quarterly & Q(latest_report_period__gte=period_start(today, ReportCycle.QUARTERLY)))
+        | (~quarterly & Q(latest_report_period__gte=period_start(today))))
+
+
+class LocalDate(models.Func):
+    """The Shanghai calendar day of a timestamp, in SQL a stored generated column may hold
+    (Task.closed_on). PostgreSQL converts with the zone (an immutable function); SQLite, which stores
+    UTC text, adds the fixed eight hours (China has kept UTC+8 without daylight saving since 1991)."""
+
+    arity = 1
+    output_field = models.DateField()
+    template = "((%(expressions)s AT TIME ZONE 'Asia/Shanghai')::date)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="date(%(expressions)s, '+8 hours')", **extra)
+
+
+class MonthStart(models.Func):
+    """The first day of a date's month, as a date (no time-zone arithmetic, unlike TruncMonth over
+    a date on PostgreSQL, which casts it to a timestamp with time zone first)."""
+
+    arity = 1
+    output_field = models.DateField()
+    template = "(DATE_TRUNC('month', %(expressions)s::timestamp)::date)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="date(%(expressions)s, 'start of month')", **extra)
 
 
 class TaskQuerySet(models.QuerySet):
@@ -64,9 +102,6 @@ class TaskQuerySet(models.QuerySet):
     def open(self) -> TaskQuerySet:
         return self.filter(closed_at__isnull=True)
 
-    def with_effective_deadline(self) -> TaskQuerySet:
-        return self.annotate(effective_deadline_db=Coalesce("granted_deadline", "deadline"))
-
     def overdue(self, *, now: dt.datetime) -> TaskQuerySet:
         """Open, not awaiting review, and past the (possibly extended) deadline's day in Shanghai."""
         today = local_date(now)
@@ -83,10 +118,7 @@ class TaskQuerySet(models.QuerySet):
                         | Q(granted_deadline__isnull=True, deadline__gte=today, deadline__lt=before)))
 
     def with_ontime(self, against: str = "granted") -> TaskQuerySet:
-        from django.db.models.functions import TruncDate
-
-        return self.annotate(ontime_deadline=ontime_deadline(against),
-                             closed_day=TruncDate("closed_at", tzinfo=SHANGHAI))
+        return self.annotate(ontime_deadline=ontime_deadline(against))
 
     def on_time_stats(self, *, today: dt.date, against: str = "granted") -> dict:
         """{"due", "on_time", "rate"} by the definition above."""

@@ -97,11 +97,11 @@ def my_tasks(request):
     today = local_date(now)
     monthly, quarterly = period_start(today), period_start(today, ReportCycle.QUARTERLY)
     reports = ProgressReport.objects.filter(task_id=OuterRef("pk"))
-    qs = (Task.objects.visible_to(request.user).for_list().with_status(now=now).with_effective_deadline()
+    qs = (Task.objects.visible_to(request.user).for_list().with_status(now=now)
           .annotate(reported_month=Exists(reports.filter(period=monthly)),
                     reported_quarter=Exists(reports.filter(period=quarterly))))
     fs = TaskFilterSet(request.GET or None, queryset=qs, request=request)
-    tasks = list(fs.qs.order_by(F("effective_deadline_db").asc(nulls_last=True), "measure__order", "id"))
+    tasks = list(fs.qs.order_by(F("eff_deadline").asc(nulls_last=True), "measure__order", "id"))
     groups: dict[str, list] = {key: [] for key, _ in GROUPS}
     for t in tasks:
         t.reported_now = t.reported_quarter if t.measure.plan.report_cycle == ReportCycle.QUARTERLY \

@@ -17,16 +17,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Case, Count, Q, QuerySet, When
 
 from indicators.attainment import met_q, with_latest_met, with_latest_reading
 from indicators.models import Target
-from plans.choices import ReportCycle
 from plans.models import Measure, Plan, Unit
 from tasks.choices import ReportStatus, TaskStatus
-from tasks.models import ProgressReport
-from tasks.querysets import ontime_due_q, ontime_q
+from tasks.querysets import MonthStart, ontime_due_q, ontime_q, reported_q
 from tasks.periods import month_starts, period_due, period_start
 from tasks.workdays import SHANGHAI, add_workdays, local_date
 
@@ -55,8 +52,8 @@ def facts(today: dt.date, due_soon_workdays: int = 5) -> dict[str, Q]:
 
 
 def with_facts(tasks: QuerySet, against: str = "granted") -> QuerySet:
-    """eff_deadline (granted or original) for status; ontime_deadline and closed_day for 按期."""
-    return tasks.annotate(eff_deadline=Coalesce("granted_deadline", "deadline")).with_ontime(against)
+    """ontime_deadline (granted or original) for 按期; status reads the stored Task.eff_deadline."""
+    return tasks.with_ontime(against)
 
 
 @dataclass
@@ -103,23 +100,19 @@ def _fact_counts(today: dt.date, first_month: dt.date) -> dict:
     """The aggregates of fact_table, each a COUNT … FILTER over the tasks annotated by with_facts.
 
     The buckets closed / pending / overdue / due_soon / extended / rest partition the tasks exactly
-    as Task.get_status does (rest, and required = the open tasks, are derived: `_complete`); `started` (in progress) needs the latest report and is evaluated, in
-    the FILTER clause, only for the `rest` rows. `submitted` uses an IN (subquery) that PostgreSQL
-    runs once as a hashed subplan instead of one probe per task. t_* are the trend's: tasks falling
-    due (by today) since `first_month`, of which closed on time, and tasks closed since then."""
+    as Task.get_status does (rest, and required = the open tasks, are derived: `_complete`);
+    `started` (in progress) reads the newest report's status and `submitted` its period
+    (tasks.querysets.reported_q). t_* are the trend's: tasks falling due (by today) since
+    `first_month`, of which closed on time, and tasks closed since then. Everything compares stored
+    columns of the task row (eff_deadline, closed_on, latest_report_status, latest_report_period):
+    no time-zone arithmetic and no subquery per task."""
     f = facts(today)
     open_ = f["open"]
     # neither overdue nor due soon: no deadline, or one beyond the due-soon horizon
     not_due_yet = open_ & (Q(eff_deadline__isnull=True) | Q(eff_deadline__gte=f["horizon"]))
     rest = not_due_yet & Q(granted_deadline__isnull=True)
     started = [ReportStatus.IN_PROGRESS, ReportStatus.DONE, ReportStatus.DIFFICULT]
-    monthly = ProgressReport.objects.filter(period=period_start(today)).values("task_id")
-    quarterly = ProgressReport.objects.filter(period=period_start(today, ReportCycle.QUARTERLY)).values("task_id")
-    submitted = Q(closed_at__isnull=True) & (
-        (Q(measure__plan__report_cycle=ReportCycle.QUARTERLY) & Q(id__in=quarterly))
-        | (~Q(measure__plan__report_cycle=ReportCycle.QUARTERLY) & Q(id__in=monthly)))
-    falls_due = Q(eff_deadline__gte=first_month, eff_deadline__lte=today)
-    closed_in = Q(closed_at__isnull=False, closed_at__date__gte=first_month)
+    falls_due, closed_in = _trend_window(today, first_month)
     return dict(
         total=Count("id"), closed=Count("id", filter=f["closed"]),
         pending=Count("id", filter=Q(closed_at__isnull=True, completion_applied_at__isnull=False)),
@@ -127,42 +120,49 @@ def _fact_counts(today: dt.date, first_month: dt.date) -> dict:
         extended=Count("id", filter=not_due_yet & Q(granted_deadline__isnull=False)),
         started=Count("id", filter=rest & Q(latest_report_status__in=started)),
         due=Count("id", filter=f["due"]), ontime=Count("id", filter=f["ontime"]),
-        submitted=Count("id", filter=submitted),
+        submitted=Count("id", filter=reported_q(today)),
         t_due=Count("id", filter=falls_due), t_ontime=Count("id", filter=falls_due & f["ontime"]),
         t_closed=Count("id", filter=closed_in))
 
 
-def fact_table(tasks: QuerySet, *, now: dt.datetime, against: str = "granted", months: int = TREND_MONTHS) -> Facts:
+def fact_table(tasks: QuerySet, *, now: dt.datetime, against: str = "granted", months: int = TREND_MONTHS,
+               portable: bool = False) -> Facts:
     """Every count the dashboard shows, from one scan of the tasks.
 
     On PostgreSQL one statement with GROUPING SETS ((unit), (plan), (deadline month, closing month)):
     a few thousand rows at province scale, where grouping by (unit, plan) and adding up in Python
     handled 9,000 rows and cost as much as the scan. Elsewhere (SQLite, the small embedded
-    default) the same aggregates grouped by (unit, plan), added up here, plus one query for the trend."""
+    default, or with `portable`) the same aggregates grouped by (unit, plan), added up here, plus one
+    query for the trend."""
     today = local_date(now)
     first = month_starts(today, months)[0]
     counts = _fact_counts(today, first)
     base = with_facts(tasks, against).order_by()
-    if connection.vendor == "postgresql":
+    # the trend's month keys, only for the tasks it counts (the others share one NULL group)
+    falls_due, closed_in = _trend_window(today, first)
+    base = base.annotate(dm=Case(When(falls_due, then=MonthStart("eff_deadline"))),
+                         cm=Case(When(closed_in, then=MonthStart("closed_on"))))
+    if connection.vendor == "postgresql" and not portable:
         return _grouping_sets(base, counts)
-    return _portable(base, counts, today=today, first=first)
+    return _portable(base, counts, falls_due | closed_in)
 
 
-def _portable(base: QuerySet, counts: dict, *, today: dt.date, first: dt.date) -> Facts:
+def _trend_window(today: dt.date, first_month: dt.date) -> tuple[Q, Q]:
+    """Tasks falling due from `first_month` to today; tasks closed since `first_month`."""
+    return Q(eff_deadline__gte=first_month, eff_deadline__lte=today), Q(closed_on__gte=first_month)
+
+
+def _portable(base: QuerySet, counts: dict, in_trend: Q) -> Facts:
     rows = [_complete(r) for r in base.values("unit_id", "measure__plan_id").annotate(
         **{k: v for k, v in counts.items() if k in SQL_KEYS})]
-    month_rows = list(base.annotate(dm=TruncMonth("eff_deadline"), cm=TruncMonth("closed_at", tzinfo=SHANGHAI))
-                      .filter(Q(eff_deadline__gte=first, eff_deadline__lte=today)
-                              | Q(closed_at__isnull=False, closed_at__date__gte=first))
-                      .values("dm", "cm").annotate(**{k: counts[k] for k in MONTH_KEYS}))
+    month_rows = list(base.filter(in_trend).values("dm", "cm").annotate(**{k: counts[k] for k in MONTH_KEYS}))
     units = _sum(rows, "unit_id")
     plans = _sum(rows, "measure__plan_id")
     return Facts(total=_sum(plans.values()), units=units, plans=plans, months=month_rows)
 
 
 def _grouping_sets(base: QuerySet, counts: dict) -> Facts:
-    qs = (base.annotate(dm=TruncMonth("eff_deadline"), cm=TruncMonth("closed_at", tzinfo=SHANGHAI))
-          .values("unit_id", "measure__plan_id", "dm", "cm").annotate(**counts))
+    qs = base.values("unit_id", "measure__plan_id", "dm", "cm").annotate(**counts)
     sql, params = qs.query.sql_with_params()
     head, sep, tail = sql.rpartition(" GROUP BY ")
     if not sep or tail.strip() != "1, 2, 3, 4":  # Django groups by select positions on PostgreSQL

@@ -62,6 +62,28 @@ def test_it_keeps_the_tasks_latest_report_status_in_step_with_its_newest_report(
                                   submitted_by=cast.staff)
     work.task.refresh_from_db()
     assert work.task.latest_report_status == "in_progress"
+    assert work.task.latest_report_period == work.period.start  # what 本期已报送 reads
+
+
+def test_it_stores_the_effective_deadline_and_the_shanghai_closing_day_on_the_task(cast, work):
+    """Task.eff_deadline and Task.closed_on are computed by the database on every write (generated
+    columns): the granted deadline once there is one, and the closing day in Shanghai — a task closed
+    at 23:30 or 00:30 Shanghai time (15:30 / 16:30 UTC) belongs to that Shanghai day."""
+    from tasks.models import Task
+    from tasks.workdays import SHANGHAI
+
+    task = Task.objects.get(pk=work.task.pk)
+    assert task.eff_deadline == task.deadline
+    Task.objects.filter(pk=task.pk).update(granted_deadline=dt.date(2027, 1, 15))
+    assert Task.objects.get(pk=task.pk).eff_deadline == dt.date(2027, 1, 15)
+    for local, day in [(dt.datetime(2026, 6, 30, 23, 30), dt.date(2026, 6, 30)),
+                       (dt.datetime(2026, 7, 1, 0, 30), dt.date(2026, 7, 1))]:
+        task.closed_at = local.replace(tzinfo=SHANGHAI).astimezone(dt.timezone.utc)
+        task.save(update_fields=["closed_at"])
+        assert Task.objects.get(pk=task.pk).closed_on == day
+    task.closed_at = None
+    task.save(update_fields=["closed_at"])
+    assert Task.objects.get(pk=task.pk).closed_on is None
 
 
 def test_it_refuses_a_stale_submission_and_names_the_other_report(cast, work):
@@ -176,3 +198,31 @@ def test_it_refuses_an_extension_not_later_than_the_deadline(cast, work):
     with pytest.raises(TaskActionRefused, match="必须晚于当前时限"):
         task_extension_request(task=work.task, actor=cast.staff, requested_deadline=dt.date(2026, 9, 1),
                                reason="理由")
+
+
+def test_it_reads_本期已报送_from_the_period_of_the_newest_report(cast, work):
+    """reported_q (dashboard figure, list filter, API filter): an open task whose newest report is
+    for the current period of its plan's cycle — the month, or for a quarterly plan the quarter."""
+    from plans.choices import ReportCycle
+    from tasks.models import Task
+    from tasks.querysets import reported_q
+    from tasks.workdays import local_date
+
+    today = local_date(timezone.now())
+
+    def reported():
+        return Task.objects.filter(reported_q(today), pk=work.task.pk).exists()
+
+    ProgressReport.objects.create(task=work.task, period=prev_month(work.period.start), status="in_progress",
+                                  submitted_by=cast.staff)
+    assert not reported()  # only last month's
+    cast.plan.report_cycle = ReportCycle.QUARTERLY
+    cast.plan.save(update_fields=["report_cycle"])
+    quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    assert reported() == (prev_month(work.period.start) >= quarter_start)
+    cast.plan.report_cycle = ReportCycle.MONTHLY
+    cast.plan.save(update_fields=["report_cycle"])
+    submit(work, cast)
+    assert reported()
+    Task.objects.filter(pk=work.task.pk).update(closed_at=timezone.now())
+    assert not reported()  # a closed task owes no report
