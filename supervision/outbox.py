@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import CharField, Count, Exists, F, OuterRef, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from plans.choices import PlanStatus, Role
@@ -77,9 +77,7 @@ class ScanResult:
 
 
 def _open_tasks():
-    return (Task.objects.open().filter(completion_applied_at__isnull=True,
-                                       measure__plan__status=PlanStatus.PUBLISHED)
-            .annotate(eff=Coalesce("granted_deadline", "deadline")))
+    return Task.objects.open().filter(completion_applied_at__isnull=True, measure__plan__status=PlanStatus.PUBLISHED)
 
 
 def _not_yet(tasks, *, kind: str, period):
@@ -176,20 +174,20 @@ def scan(*, now: dt.datetime | None = None) -> ScanResult:
         base = _open_tasks()
         # 1. Deadline approaching: the same window as TaskStatus.DUE_SOON (see TaskQuerySet.with_status).
         horizon = add_workdays(today, n_soon + 1)
-        soon = base.filter(eff__gte=today, eff__lt=horizon)
-        result.reminders += _task_reminders(soon, kind=ReminderKind.DEADLINE_APPROACHING, period=F("eff"),
+        soon = base.filter(eff_deadline__gte=today, eff_deadline__lt=horizon)
+        result.reminders += _task_reminders(soon, kind=ReminderKind.DEADLINE_APPROACHING, period=F("eff_deadline"),
                                             role=Role.STAFF, now=now)
         # 2. The overdue ladder: rung n when at least `days` working days past the deadline.
         for rung, (days, kind, audience) in enumerate(settings.SUPERVISION_LADDER, start=1):
             cutoff = nth_workday_back(today, days)  # overdue ≥ days working days ⇔ deadline < cutoff
-            late = base.filter(eff__lt=cutoff)
+            late = base.filter(eff_deadline__lt=cutoff)
             if audience != Role.SUPERVISOR:
-                result.reminders += _task_reminders(late, kind=kind, period=F("eff"), role=audience, now=now,
+                result.reminders += _task_reminders(late, kind=kind, period=F("eff_deadline"), role=audience, now=now,
                                                     ref=f"r{rung}")
             else:
                 # 督办: recorded per task for the monthly 通报, told to the supervisors per unit. (The
                 # lower rungs are recorded by their per-task reminders.)
-                esc = late.annotate(e_task=F("id"), e_deadline=F("eff"), e_rung=Value(rung), e_days=Value(days),
+                esc = late.annotate(e_task=F("id"), e_deadline=F("eff_deadline"), e_rung=Value(rung), e_days=Value(days),
                                     e_flag=Value(True), e_created=Value(now)
                                     ).values_list("e_task", "e_deadline", "e_rung", "e_days", "e_flag", "e_created")
                 result.escalations += _insert_select(
