@@ -12,8 +12,10 @@ ontime_due_q), against the granted deadline by default or the original one (`aga
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection, connections
@@ -170,15 +172,18 @@ def _grouping_sets(base: QuerySet, counts: dict) -> Facts:
     with connection.cursor() as cursor:
         cursor.execute(f"{head} GROUP BY GROUPING SETS ((1), (2), (3, 4))", params)
         names = [c.name for c in cursor.description]
-        rows = [dict(zip(names, r)) for r in cursor.fetchall()]
+        rows = cursor.fetchall()
+    # thousands of rows at province scale: read them as tuples, one dict per unit / plan
+    pos = {n: i for i, n in enumerate(names)}
+    unit_at, plan_at, facts_at = pos["unit_id"], pos["measure__plan_id"], itemgetter(*(pos[k] for k in SQL_KEYS))
     units, plans, months = {}, {}, []
     for r in rows:
-        if r["unit_id"] is not None:
-            units[r["unit_id"]] = _complete({k: r[k] for k in SQL_KEYS})
-        elif r["measure__plan_id"] is not None:
-            plans[r["measure__plan_id"]] = _complete({k: r[k] for k in SQL_KEYS})
+        if r[unit_at] is not None:
+            units[r[unit_at]] = _complete(dict(zip(SQL_KEYS, facts_at(r))))
+        elif r[plan_at] is not None:
+            plans[r[plan_at]] = _complete(dict(zip(SQL_KEYS, facts_at(r))))
         else:
-            months.append(r)
+            months.append(dict(zip(names, r)))
     return Facts(total=_sum(plans.values()), units=units, plans=plans, months=months)
 
 
@@ -240,9 +245,9 @@ def _name_units(rows: list[dict]) -> list[dict]:
 
 def by_unit_from(units: dict[int, dict], *, limit: int = TOP_UNITS) -> list[dict]:
     """Units ranked by overdue, then due-soon tasks (only units with any)."""
-    ranked = [u for u in _unit_rows(units) if u["overdue"] or u["due_soon"]]
-    ranked.sort(key=lambda u: (-u["overdue"], -u["due_soon"], u["unit_id"]))
-    top = _name_units(ranked[:limit])
+    ranked = heapq.nsmallest(limit, ((-g["overdue"], -g["due_soon"], unit_id) for unit_id, g in units.items()
+                                     if g["overdue"] or g["due_soon"]))
+    top = _name_units(_unit_rows({unit_id: units[unit_id] for *_, unit_id in ranked}))
     top.sort(key=lambda u: (-u["overdue"], -u["due_soon"], u["unit__name"]))
     return top
 
