@@ -1,18 +1,11 @@
-"""达标 in SQL: each target's latest reading compared with its op and value (mirrors Target.is_met_by)."""
+"""达标 in SQL: each target's latest reading (stored on the target) compared with its op and value
+(mirrors Target.is_met_by)."""
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.db.models.lookups import Exact
 
 from .choices import Op
-from .models import TargetReading
-
-
-def with_latest_reading(qs: QuerySet, *, period: bool = True) -> QuerySet:
-    """Annotate `latest_value` (None when there is no reading) and, unless period=False, `latest_period`."""
-    latest = TargetReading.objects.filter(target_id=OuterRef("pk")).order_by("-period", "-recorded_at", "-id")
-    qs = qs.annotate(latest_value=Subquery(latest.values("value")[:1]))
-    return qs.annotate(latest_period=Subquery(latest.values("period")[:1])) if period else qs
 
 
 def _meets(actual: str, op, value) -> Q:
@@ -30,13 +23,9 @@ def reading_met_q() -> Q:
 
 
 def with_latest_met(qs: QuerySet) -> QuerySet:
-    """Annotate `latest_met`: True/False for the latest reading, None when there is none. One
-    subquery per target (latest_value + met_q repeats the subquery in every comparison), comparing
-    with the outer target's op and value rather than joining the target again."""
-    met = _meets("value", OuterRef("op"), OuterRef("value"))
-    latest = (TargetReading.objects.filter(target_id=OuterRef("pk")).order_by("-period", "-recorded_at", "-id")
-              .annotate(met=Case(When(met, then=Value(True)), default=Value(False), output_field=BooleanField())))
-    return qs.annotate(latest_met=Subquery(latest.values("met")[:1], output_field=BooleanField()))
+    """Annotate `latest_met`: True/False for the latest reading, None when there is none."""
+    return qs.annotate(latest_met=Case(When(latest_value__isnull=True, then=Value(None)), When(met_q(), then=Value(True)),
+                                       default=Value(False), output_field=BooleanField()))
 
 
 def met_q() -> Q:

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from .choices import Op
 
@@ -22,6 +24,13 @@ class Target(models.Model):
     baseline = models.DecimalField("基数", max_digits=20, decimal_places=4, null=True, blank=True)
     deadline = models.DateField("期限", null=True, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
+    # Denormalised from the newest TargetReading (by period, recorded_at, id), NULL before the
+    # first: 达标 of every target on a dashboard, list or 通报 reads it, and one column beats one
+    # subquery per target. Kept by TargetReading.save() and the delete signal below, and by
+    # refresh_latest_reading after a bulk load.
+    latest_value = models.DecimalField("最新实际值", max_digits=20, decimal_places=4, null=True, blank=True,
+                                       editable=False)
+    latest_period = models.DateField("最新实际值周期", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "指标"
@@ -64,3 +73,21 @@ class TargetReading(models.Model):
     @property
     def met(self) -> bool | None:
         return self.target.is_met_by(self.value)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_latest_reading(Target.objects.filter(pk=self.target_id))
+
+
+def refresh_latest_reading(targets: models.QuerySet) -> int:
+    """Set Target.latest_value and latest_period of `targets` from their newest reading (one UPDATE)."""
+    newest = TargetReading.objects.filter(target_id=models.OuterRef("pk")).order_by("-period", "-recorded_at", "-id")
+    return targets.update(latest_value=models.Subquery(newest.values("value")[:1]),
+                          latest_period=models.Subquery(newest.values("period")[:1]))
+
+
+@receiver(post_delete, sender=TargetReading)
+def _reading_deleted(sender, instance: TargetReading, **kwargs) -> None:
+    # A reading goes with its report (a task removed by a plan revision) or its target: the target's
+    # latest reading may now be an older one.
+    refresh_latest_reading(Target.objects.filter(pk=instance.target_id))

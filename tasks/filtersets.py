@@ -58,10 +58,10 @@ class TaskFilterSet(django_filters.FilterSet):
         return queryset  # read by filter_ontime and the dashboard
 
     def filter_target(self, queryset, name, value):
-        from indicators.attainment import met_q, with_latest_reading
+        from indicators.attainment import met_q
         from indicators.models import Target
 
-        targets = with_latest_reading(Target.objects.all())
+        targets = Target.objects.all()
         if value == "met":
             targets = targets.filter(met_q())
         elif value == "unmet":

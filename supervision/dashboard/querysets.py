@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection, connections
 from django.db.models import Case, Count, Q, QuerySet, When
 
-from indicators.attainment import met_q, with_latest_met, with_latest_reading
+from indicators.attainment import met_q, with_latest_met
 from indicators.models import Target
 from plans.models import Measure, Plan, Unit
 from tasks.choices import ReportStatus, TaskStatus
@@ -302,8 +302,7 @@ def by_section(tasks: QuerySet, *, plan_id: int, today: dt.date) -> list[dict]:
 
 
 def target_attainment(tasks: QuerySet) -> dict:
-    """Targets by their latest reading: met, unmet, none. Grouped by latest_met, so that the
-    subquery runs once per target (two FILTERs over it would run it twice)."""
+    """Targets by their latest reading (stored on the target): met, unmet, none."""
     targets = with_latest_met(Target.objects.filter(measure_id__in=tasks.order_by().values("measure_id")))
     counts = dict(targets.order_by().values_list("latest_met").annotate(n=Count("id")).values_list("latest_met", "n"))
     s = {"met": counts.get(True, 0), "unmet": counts.get(False, 0)}
@@ -315,7 +314,7 @@ def target_attainment(tasks: QuerySet) -> dict:
 
 
 def unmet_targets(tasks: QuerySet, *, limit: int = 50) -> list:
-    targets = with_latest_reading(Target.objects.filter(measure_id__in=tasks.order_by().values("measure_id")))
+    targets = Target.objects.filter(measure_id__in=tasks.order_by().values("measure_id"))
     return list(targets.filter(latest_value__isnull=False).exclude(met_q())
                 .select_related("measure", "measure__plan").order_by("measure__plan_id", "measure__order", "order")
                 [:limit])

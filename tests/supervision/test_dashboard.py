@@ -260,7 +260,7 @@ def test_it_generates_a_small_province_the_dashboard_can_read(client):
 
 
 def test_sql_attainment_agrees_with_is_met_by_for_every_op(cast):
-    """with_latest_met (one subquery per target, used by the dashboard) takes the latest reading and
+    """with_latest_met (used by the dashboard) takes the latest reading stored on the target and
     judges it exactly like Target.is_met_by, on both sides of the boundary for each op."""
     from decimal import Decimal
 
@@ -289,3 +289,36 @@ def test_sql_attainment_agrees_with_is_met_by_for_every_op(cast):
     got = dict(with_latest_met(Target.objects.all()).values_list("pk", "latest_met"))
     assert got == expected
     assert list(expected.values()).count(True) == 7  # >= 2, <= 2, = 1, > 1, < 1
+
+
+def test_it_keeps_the_targets_latest_reading_when_readings_come_late_or_go(cast):
+    """Target.latest_value follows the newest reading by period: a late reading for an earlier
+    period does not replace it, and when the newest reading goes with its task (a plan revision
+    removed the unit) the target falls back to the one before."""
+    from decimal import Decimal
+
+    from indicators.models import Target, TargetReading
+    from tasks.models import ProgressReport
+    from tests.factories import MeasureFactory, TargetFactory, TaskFactory
+
+    measure = MeasureFactory(plan=cast.plan)
+    lead, other = TaskFactory(measure=measure, unit=cast.unit), TaskFactory(measure=measure, unit=cast.other_unit)
+    target = TargetFactory(measure=measure, op=">=", value=90)
+
+    def read(task, period, value):
+        r = ProgressReport.objects.create(task=task, period=period, status="in_progress", submitted_by=cast.staff)
+        TargetReading.objects.create(target=target, report=r, period=period, value=Decimal(value),
+                                     recorded_by=cast.staff)
+
+    def latest():
+        t = Target.objects.get(pk=target.pk)
+        return t.latest_value, t.latest_period
+
+    assert latest() == (None, None)
+    read(lead, dt.date(2026, 2, 1), "95")
+    read(lead, dt.date(2026, 1, 1), "80")  # late, for January
+    assert latest() == (Decimal("95"), dt.date(2026, 2, 1))
+    read(other, dt.date(2026, 3, 1), "85")
+    assert latest() == (Decimal("85"), dt.date(2026, 3, 1))
+    other.delete()
+    assert latest() == (Decimal("95"), dt.date(2026, 2, 1))

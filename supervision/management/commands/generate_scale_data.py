@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.models import Target, TargetReading
+from indicators.models import Target, TargetReading, refresh_latest_reading
 from plans.choices import PlanStatus, Role, UnitRole
 from plans.models import Measure, MeasureUnit, Membership, Plan, Region, Unit
 from plans.search import segment, segment_report
@@ -207,6 +207,7 @@ class Command(BaseCommand):
             readings.append(TargetReading(target=target, report=r, period=period, value=Decimal(f"{value:.2f}"),
                                           recorded_by=self.user))
         TargetReading.objects.bulk_create(readings, batch_size=5000)
+        refresh_latest_reading(Target.objects.filter(pk__in={target.pk for _, target, _ in reading_specs}))
         return {"tasks": len(tasks), "reports": len(reports), "readings": len(readings)}
 
     def _report_terms(self, text: str) -> str:
