@@ -105,7 +105,7 @@ def main() -> int:
         return visible.count()
 
     def sql_dashboard():
-        return agg.fact_table(visible.filter(measure__plan__region=region.pk), now=now)
+        return agg.fact_table(visible.filter(plan__region=region.pk), now=now)
 
     def sql_list():
         return list(visible.filter(measure__plan__region=region.pk, unit=unit.pk).with_status(now=now)
@@ -170,7 +170,7 @@ def main() -> int:
 
     region_ids = list(Region.objects.filter(parent__code="S000000").order_by("code").values_list("id", flat=True))
     take = max(1, min(len(region_ids), 21))  # 21 regions × 240 measures ≈ 5,000 rows
-    scope = visible.filter(measure__plan__region__in=region_ids[:take])
+    scope = visible.filter(plan__region__in=region_ids[:take])
     rows = Measure.objects.filter(plan__region__in=region_ids[:take], actionable=True).count()
     t0 = time.perf_counter()
     data = build_ledger(scope, now=now)

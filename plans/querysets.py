@@ -75,7 +75,7 @@ def scope_of(user) -> Scope:
 def _plan_ids_of_unit(unit_id: int | None):
     from tasks.models import Task
 
-    return Task.objects.filter(unit_id=unit_id).values("measure__plan_id")
+    return Task.objects.filter(unit_id=unit_id).values("plan_id")
 
 
 class UnitQuerySet(models.QuerySet):

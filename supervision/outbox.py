@@ -77,7 +77,7 @@ class ScanResult:
 
 
 def _open_tasks():
-    return Task.objects.open().filter(completion_applied_at__isnull=True, measure__plan__status=PlanStatus.PUBLISHED)
+    return Task.objects.open().filter(completion_applied_at__isnull=True, plan__status=PlanStatus.PUBLISHED)
 
 
 def _not_yet(tasks, *, kind: str, period):
@@ -196,7 +196,7 @@ def scan(*, now: dt.datetime | None = None) -> ScanResult:
                 result.reminders += _supervisor_reminders(rung=rung, days=days, kind=kind, now=now)
         # 3. Progress reports: due soon / missing for the current and the previous period of each
         #    (cycle, report day) in use; a handful of combinations, never a loop over tasks.
-        combos = set(base.order_by().values_list("measure__plan__report_cycle", "measure__plan__report_day")
+        combos = set(base.order_by().values_list("plan__report_cycle", "plan__report_day")
                      .distinct())
         for cycle, day in combos:
             current = period_start(today, cycle)
@@ -204,7 +204,7 @@ def scan(*, now: dt.datetime | None = None) -> ScanResult:
             for start in (previous, current):
                 due = period_due(start, cycle, day)
                 reported = ProgressReport.objects.filter(task_id=OuterRef("pk"), period=start)
-                tasks = base.filter(measure__plan__report_cycle=cycle, measure__plan__report_day=day,
+                tasks = base.filter(plan__report_cycle=cycle, plan__report_day=day,
                                     created_at__date__lte=due).filter(~Exists(reported))
                 if today > due:
                     kind = ReminderKind.REPORT_MISSING

@@ -11,8 +11,8 @@ YES_NO = [("yes", "是"), ("no", "否")]
 
 
 class TaskFilterSet(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="measure__plan", label="方案")
-    region = django_filters.NumberFilter(field_name="measure__plan__region", label="区域")
+    plan = django_filters.NumberFilter(field_name="plan", label="方案")
+    region = django_filters.NumberFilter(field_name="plan__region", label="区域")
     deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="时限不早于")
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="时限不晚于")
     q = django_filters.CharFilter(method="filter_q", label="关键词")

@@ -17,6 +17,11 @@ class Task(models.Model):
     """One unit's share (牵头 or 配合) of one measure."""
 
     measure = models.ForeignKey("plans.Measure", verbose_name="措施", on_delete=models.CASCADE, related_name="tasks")
+    # The measure's plan, copied when the task is created (a measure never changes plans): region
+    # visibility, plan filters and the dashboard's per-plan figures read it without joining the
+    # measures of a whole province.
+    plan = models.ForeignKey("plans.Plan", verbose_name="方案", on_delete=models.CASCADE, related_name="+",
+                             editable=False)
     unit = models.ForeignKey("plans.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="tasks")
     role = models.CharField("角色", max_length=10, choices=UnitRole.choices)
     deadline = models.DateField("完成时限", null=True, blank=True, help_text="方案规定的时限；空表示长期坚持。")
@@ -62,6 +67,11 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.label} {self.unit}（{self.get_role_display()}）"
+
+    def save(self, *args, **kwargs):
+        if self.plan_id is None and self.measure_id is not None:
+            self.plan_id = self.measure.plan_id
+        super().save(*args, **kwargs)
 
     @property
     def effective_deadline(self):

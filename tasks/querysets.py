@@ -48,7 +48,7 @@ def reported_q(today: dt.date) -> Q:
 
     from .periods import period_start
 
-    quarterly = Q(measure__plan__report_cycle=ReportCycle.QUARTERLY)
+    quarterly = Q(plan__report_cycle=ReportCycle.QUARTERLY)
     return Q(closed_at__isnull=True) & (
         (quarterly & Q(latest_report_period__gte=period_start(today, ReportCycle.QUARTERLY)))
         | (~quarterly & Q(latest_report_period__gte=period_start(today))))
@@ -85,10 +85,10 @@ class TaskQuerySet(models.QuerySet):
         if scope.is_admin:
             return self
         if scope.is_supervisor:
-            return self.filter(measure__plan__region_id__in=scope.region_ids)
+            return self.filter(plan__region_id__in=scope.region_ids)
         if scope.role is None:
             return self.none()
-        return self.filter(unit_id=scope.unit_id, measure__plan__status=PlanStatus.PUBLISHED)
+        return self.filter(unit_id=scope.unit_id, plan__status=PlanStatus.PUBLISHED)
 
     def editable_by(self, user) -> TaskQuerySet:
         """Tasks the user may report on: their own unit's (staff, unit head); admins everything."""
@@ -96,7 +96,7 @@ class TaskQuerySet(models.QuerySet):
         if scope.is_admin:
             return self
         if scope.role in (Role.STAFF, Role.UNIT_HEAD):
-            return self.filter(unit_id=scope.unit_id, measure__plan__status=PlanStatus.PUBLISHED)
+            return self.filter(unit_id=scope.unit_id, plan__status=PlanStatus.PUBLISHED)
         return self.none()
 
     def open(self) -> TaskQuerySet:
@@ -212,11 +212,11 @@ class ProgressReportQuerySet(models.QuerySet):
         if scope.role is None:
             return self.none()
         if scope.is_supervisor:
-            return self.filter(task__measure__plan__region_id__in=scope.region_ids)
+            return self.filter(task__plan__region_id__in=scope.region_ids)
         # Staff see their own unit's reports, and the reports of the other units on measures
         # their unit leads or shares (the task page shows co-units' latest reports).
         measures = Task.objects.filter(unit_id=scope.unit_id).values("measure_id")
-        return self.filter(task__measure_id__in=measures, task__measure__plan__status=PlanStatus.PUBLISHED)
+        return self.filter(task__measure_id__in=measures, task__plan__status=PlanStatus.PUBLISHED)
 
     def latest_versions(self) -> ProgressReportQuerySet:
         """Only the newest version of each (task, period)."""

@@ -83,6 +83,7 @@ class TaskFactory(factory.django.DjangoModelFactory):
         model = Task
 
     measure = factory.SubFactory(MeasureFactory)
+    plan = factory.SelfAttribute("measure.plan")
     unit = factory.SubFactory(UnitFactory)
     role = UnitRole.LEAD
     deadline = factory.LazyAttribute(lambda o: o.measure.deadline)

@@ -155,16 +155,16 @@ def _trend_window(today: dt.date, first_month: dt.date) -> tuple[Q, Q]:
 
 
 def _portable(base: QuerySet, counts: dict, in_trend: Q) -> Facts:
-    rows = [_complete(r) for r in base.values("unit_id", "measure__plan_id").annotate(
+    rows = [_complete(r) for r in base.values("unit_id", "plan_id").annotate(
         **{k: v for k, v in counts.items() if k in SQL_KEYS})]
     month_rows = list(base.filter(in_trend).values("dm", "cm").annotate(**{k: counts[k] for k in MONTH_KEYS}))
     units = _sum(rows, "unit_id")
-    plans = _sum(rows, "measure__plan_id")
+    plans = _sum(rows, "plan_id")
     return Facts(total=_sum(plans.values()), units=units, plans=plans, months=month_rows)
 
 
 def _grouping_sets(base: QuerySet, counts: dict) -> Facts:
-    qs = base.values("unit_id", "measure__plan_id", "dm", "cm").annotate(**counts)
+    qs = base.values("unit_id", "plan_id", "dm", "cm").annotate(**counts)
     sql, params = qs.query.sql_with_params()
     head, sep, tail = sql.rpartition(" GROUP BY ")
     if not sep or tail.strip() != "1, 2, 3, 4":  # Django groups by select positions on PostgreSQL
@@ -175,7 +175,7 @@ def _grouping_sets(base: QuerySet, counts: dict) -> Facts:
         rows = cursor.fetchall()
     # thousands of rows at province scale: read them as tuples, one dict per unit / plan
     pos = {n: i for i, n in enumerate(names)}
-    unit_at, plan_at, facts_at = pos["unit_id"], pos["measure__plan_id"], itemgetter(*(pos[k] for k in SQL_KEYS))
+    unit_at, plan_at, facts_at = pos["unit_id"], pos["plan_id"], itemgetter(*(pos[k] for k in SQL_KEYS))
     units, plans, months = {}, {}, []
     for r in rows:
         if r[unit_at] is not None:
@@ -282,7 +282,7 @@ def by_plan_from(plans_facts: dict[int, dict], *, limit: int = TOP_PLANS) -> tup
 def by_section(tasks: QuerySet, *, plan_id: int, today: dt.date) -> list[dict]:
     """Progress by top-level section (一、二、…) of one plan: per-measure counts rolled up by path."""
     f = facts(today)
-    per_measure = (with_facts(tasks.filter(measure__plan_id=plan_id)).order_by().values("measure__path")
+    per_measure = (with_facts(tasks.filter(plan_id=plan_id)).order_by().values("measure__path")
                    .annotate(total=Count("id"), closed=Count("id", filter=f["closed"]),
                              overdue=Count("id", filter=f["overdue"])))
     sections = {m.path: m for m in Measure.objects.filter(plan_id=plan_id, parent__isnull=True)

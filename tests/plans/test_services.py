@@ -107,6 +107,8 @@ def test_it_refuses_to_publish_with_unknown_units_then_publishes_one_task_per_un
         ("一/（二）", "区数据局", "lead"), ("一/（二）", "区市场监管局", "co"),
     }
     assert created == 5
+    # each task carries its measure's plan (visibility and the dashboard read Task.plan)
+    assert set(Task.objects.values_list("plan_id", "measure__plan_id")) == {(plan.pk, plan.pk)}
     assert plan_publish(plan=plan, actor=cast.admin) == 0  # republishing creates nothing twice
     # the alias is remembered for the next plan
     assert Unit.objects.get(aliases__alias="各驻厅部门") == group
