@@ -108,7 +108,7 @@ def main() -> int:
         return agg.fact_table(visible.filter(plan__region=region.pk), now=now)
 
     def sql_list():
-        return list(visible.filter(measure__plan__region=region.pk, unit=unit.pk).with_status(now=now)
+        return list(visible.filter(plan__region=region.pk, unit=unit.pk).with_status(now=now)
                     .filter(status_db__in=["overdue", "due_soon"]).order_by("deadline", "id")[:50])
 
     def sql_search():

@@ -80,6 +80,14 @@ class MonthStart(models.Func):
 
 
 class TaskQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # Task.plan is the measure's plan (Task.save fills it); bulk loads skip save().
+        objs = list(objs)
+        for task in objs:
+            if task.plan_id is None and task.measure_id is not None:
+                task.plan_id = task.measure.plan_id
+        return super().bulk_create(objs, *args, **kwargs)
+
     def visible_to(self, user) -> TaskQuerySet:
         scope = scope_of(user)
         if scope.is_admin:

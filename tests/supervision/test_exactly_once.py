@@ -68,7 +68,7 @@ def _seed(n_tasks: int, robot_url: str) -> list[Unit]:
     measures = Measure.objects.bulk_create([Measure(plan=plan, label=str(i + 1), level=1, path=str(i + 1),
                                                     title=f"压测措施{i}", order=i) for i in range(n_tasks)],
                                            batch_size=2000)
-    Task.objects.bulk_create([Task(measure=m, plan_id=m.plan_id, unit=units[i // PER_UNIT], role="lead", deadline=today)
+    Task.objects.bulk_create([Task(measure=m, unit=units[i // PER_UNIT], role="lead", deadline=today)
                               for i, m in enumerate(measures)], batch_size=2000)
     for channel in (Channel.WECOM, Channel.DINGTALK):
         ChannelConfig.objects.bulk_create([ChannelConfig(unit=u, channel=channel, enabled=True,

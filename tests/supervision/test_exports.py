@@ -177,7 +177,7 @@ def test_it_exports_5000_rows_quickly(cast, client):
     Measure.objects.bulk_create([Measure(plan=plan, label=f"{i}.", level=1, path=str(i), title=f"措施{i}",
                                          text="推进企业开办全程网办。" * 3, order=i, deadline="2026-09-30")
                                  for i in range(5000)])
-    Task.objects.bulk_create([Task(measure=m, plan_id=m.plan_id, unit=cast.unit, role="lead", deadline=m.deadline)
+    Task.objects.bulk_create([Task(measure=m, unit=cast.unit, role="lead", deadline=m.deadline)
                               for m in Measure.objects.filter(plan=plan)])
     client.force_login(cast.supervisor)
     t0 = time.perf_counter()
