@@ -24,7 +24,8 @@ def reading_met_q() -> Q:
 
 def with_latest_met(qs: QuerySet) -> QuerySet:
     """Annotate `latest_met`: True/False for the latest reading, None when there is none."""
-    return qs.annotate(latest_met=Case(When(latest_value__isnull=True, then=Value(None)), When(met_q(), then=Value(True)),
+    return qs.annotate(latest_met=Case(When(latest_value__isnull=True, then=Value(None)),
+                                       When(met_q(), then=Value(True)),
                                        default=Value(False), output_field=BooleanField()))
 
 

@@ -385,8 +385,8 @@ def _sync_tasks(plan: Plan, *, actor) -> int:
             if key not in wanted or link.role == UnitRole.LEAD:
                 wanted[key] = (link.measure, unit, link.role)
     existing = {(t.measure_id, t.unit_id): t for t in Task.objects.filter(measure__plan=plan)}
-    new = [Task(measure=m, plan_id=m.plan_id, unit=u, role=role, deadline=m.deadline,
-                ongoing=m.ongoing or m.deadline is None, recurring=m.recurring) for key, (m, u, role) in wanted.items() if key not in existing]
+    new = [Task(measure=m, unit=u, role=role, deadline=m.deadline, ongoing=m.ongoing or m.deadline is None,
+                recurring=m.recurring) for key, (m, u, role) in wanted.items() if key not in existing]
     Task.objects.bulk_create(new, batch_size=500)
     for key, (m, u, role) in wanted.items():
         t = existing.get(key)

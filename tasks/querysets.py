@@ -79,13 +79,23 @@ class MonthStart(models.Func):
         return self.as_sql(compiler, connection, template="date(%(expressions)s, 'start of month')", **extra)
 
 
+def _measure_is_loaded(task) -> bool:
+    """The task holds its Measure object (not only measure_id)."""
+    return task._meta.get_field("measure").is_cached(task)
+
+
 class TaskQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
-        # Task.plan is the measure's plan (Task.save fills it); bulk loads skip save().
+        # Task.plan is the measure's plan (Task.save fills it); bulk loads skip save(). One query for
+        # the measures given by id only.
+        from plans.models import Measure
+
         objs = list(objs)
-        for task in objs:
-            if task.plan_id is None and task.measure_id is not None:
-                task.plan_id = task.measure.plan_id
+        missing = [t for t in objs if t.plan_id is None and t.measure_id is not None]
+        by_id = [t.measure_id for t in missing if not _measure_is_loaded(t)]
+        plans = dict(Measure.objects.filter(id__in=by_id).values_list("id", "plan_id")) if by_id else {}
+        for task in missing:
+            task.plan_id = task.measure.plan_id if _measure_is_loaded(task) else plans[task.measure_id]
         return super().bulk_create(objs, *args, **kwargs)
 
     def visible_to(self, user) -> TaskQuerySet:
@@ -152,9 +162,8 @@ class TaskQuerySet(models.QuerySet):
         # get_status says due soon when workdays in (today, deadline] <= N, i.e. deadline before
         # the (N+1)-th working day: a Saturday after the N-th working day is still "due soon".
         horizon = add_workdays(today, due_soon_workdays + 1)
-        overdue = Q(granted_deadline__lt=today) | Q(granted_deadline__isnull=True, deadline__lt=today)
-        due_soon = (Q(granted_deadline__gte=today, granted_deadline__lt=horizon)
-                    | Q(granted_deadline__isnull=True, deadline__gte=today, deadline__lt=horizon))
+        overdue = Q(eff_deadline__lt=today)
+        due_soon = Q(eff_deadline__gte=today, eff_deadline__lt=horizon)
         started = [ReportStatus.IN_PROGRESS, ReportStatus.DONE, ReportStatus.DIFFICULT]
         status = Case(
             When(closed_at__isnull=False, then=Value(TaskStatus.CLOSED.value)),

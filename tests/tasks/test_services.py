@@ -226,3 +226,16 @@ def test_it_reads_本期已报送_from_the_period_of_the_newest_report(cast, wor
     assert reported()
     Task.objects.filter(pk=work.task.pk).update(closed_at=timezone.now())
     assert not reported()  # a closed task owes no report
+
+
+def test_it_gives_bulk_created_tasks_their_measures_plan(cast, django_assert_num_queries):
+    """Bulk loads skip Task.save: TaskQuerySet.bulk_create fills Task.plan, from a loaded measure or,
+    for tasks given a measure_id only, from one query."""
+    from tasks.models import Task
+    from tests.factories import MeasureFactory
+
+    loaded, by_id = MeasureFactory(plan=cast.plan), MeasureFactory(plan=cast.plan)
+    with django_assert_num_queries(2):  # the plans of the measures given by id, then the INSERT
+        Task.objects.bulk_create([Task(measure=loaded, unit=cast.unit, role="lead"),
+                                  Task(measure_id=by_id.pk, unit=cast.unit, role="lead")])
+    assert set(Task.objects.filter(measure__in=[loaded, by_id]).values_list("plan_id", flat=True)) == {cast.plan.pk}

@@ -220,7 +220,7 @@ class Command(BaseCommand):
         return " ".join([cache[key], *re.findall(r"\d+%?", text)])
 
     def _task(self, m: Measure, unit: Unit, role: str, rnd) -> Task:
-        t = Task(measure=m, plan_id=m.plan_id, unit=unit, role=role, deadline=m.deadline, ongoing=m.ongoing)
+        t = Task(measure=m, unit=unit, role=role, deadline=m.deadline, ongoing=m.ongoing)
         today = self.today
         if m.deadline and rnd.random() < 0.08:
             t.granted_deadline = m.deadline + dt.timedelta(days=rnd.randrange(15, 120))
