@@ -1,0 +1,159 @@
+"""Document fields: issuer and date (the signature), title, plan year."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from ..blocks import Paragraph
+from ..numbering import match_label
+from .furniture import is_furniture
+
+_DATE_LINE = re.compile(r"^\s*(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_CN_DATE_LINE = re.compile(r"^\s*([二〇零一三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日\s*$")
+_ORG_END = re.compile(r"(?:政府|办公室|办公厅|委员会|管委会|局|委|办|厅|中心|小组|指挥部)$")
+TITLE_WORDS = re.compile(r"方案|措施|若干|条|计划|意见|要点|清单|任务|细则|办法|行动|通知|分工")
+PLENUMS = {  # (届, 中全会) -> year held; a plan citing it was written after it
+    ("十八", "三"): 2013, ("十八", "四"): 2014, ("十八", "五"): 2015, ("十八", "六"): 2016, ("十八", "七"): 2017,
+    ("十九", "二"): 2018, ("十九", "三"): 2018, ("十九", "四"): 2019, ("十九", "五"): 2020, ("十九", "六"): 2021,
+    ("十九", "七"): 2022, ("二十", "一"): 2022, ("二十", "二"): 2023, ("二十", "三"): 2024, ("二十", "四"): 2025,
+    ("二十", "五"): 2026,
+}
+FIVE_YEAR = {"十三五": 2016, "十四五": 2021, "十五五": 2026, "十六五": 2031}
+
+
+def _cn_year(s: str) -> int:
+    d = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
+         "八": "8", "九": "9"}
+    return int("".join(d[c] for c in s))
+
+
+def _cn_small(s: str) -> int:
+    from .deadlines import _num
+
+    return _num(s)
+
+
+def _date_of(text: str):
+    m = _DATE_LINE.match(text)
+    try:
+        if m:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = _CN_DATE_LINE.match(text)
+        if m:
+            return date(_cn_year(m.group(1)), _cn_small(m.group(2)), _cn_small(m.group(3)))
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def find_signature(paras: list[Paragraph]):
+    """(issuer, issued_on, indexes of signature lines) — an org line followed by
+    a date line; the first such block gives issuer and date, every one is kept
+    out of the items' text."""
+    issuer = issued_on = None
+    used: set[int] = set()
+    for i, p in enumerate(paras):
+        d = _date_of(p.text)
+        if re.match(r"^[（(]此件[^）)]*[）)]$", p.text.strip()):
+            used.add(i)
+            continue
+        same_line = None
+        if not d:
+            # XX市人民政府办公室　　2026年3月5日 on one line
+            m = re.match(r"^(\S{2,40}?)\s+(\S+年\S+月\S+日)$", p.text.strip())
+            if m and _ORG_END.search(m.group(1)) and not match_label(m.group(1)) and "印发" not in p.text:
+                d = _date_of(m.group(2))
+                same_line = m.group(1) if d else None
+            if not d:
+                continue
+        used.add(i)
+        if same_line:
+            if issued_on is None:
+                issued_on, issuer = d.isoformat(), same_line
+            continue
+        prev = paras[i - 1].text.strip() if i > 0 else ""
+        is_org = len(prev) <= 40 and _ORG_END.search(prev) and "。" not in prev and not match_label(prev)
+        orgs = []
+        if is_org:
+            used.add(i - 1)
+            orgs.append(prev)
+            # a joint issue: 中共XX市委办公室 / XX市人民政府办公室 on the lines above
+            k = i - 2
+            while k >= 0 and len(orgs) < 4:
+                t = paras[k].text.strip()
+                if not (len(t) <= 40 and _ORG_END.search(t) and "。" not in t and not match_label(t)
+                        and not re.search(r"[:：，,、；;（(]|单位|负责|牵头|配合", t)
+                        and re.match(r"^(?:中共|中国共产党)?\S*?[省市区县州盟旗镇乡]", t)):
+                    break
+                used.add(k)
+                orgs.insert(0, t)
+                k -= 1
+        if issued_on is None:
+            issued_on = d.isoformat()
+            issuer = "、".join(orgs) if orgs else None
+    return issuer, issued_on, used
+
+
+def find_title(pre: list[Paragraph], filename: str) -> str:
+    runs: list[list[str]] = []
+    cur: list[str] = []
+    for i, p in enumerate(pre):
+        t = p.text.strip()
+        skip = (
+            not t or "。" in t or len(t) > 60 or t.endswith((":", "：")) or _DATE_LINE.match(t)
+            or _CN_DATE_LINE.match(t) or re.match(r"^[（(]此件.*[）)]$", t) or t in ("目录", "目 录")
+            or re.match(r"^(?:附件\s*\d*[:：]?|附件)$", t)
+            or re.match(r"^[\u4e00-\u9fff]{2,6}\s*[:：]", t) or is_furniture(t)
+            or re.search(r"当前位置|首页\s*[>›»]|[>›»]\s*\S+\s*[>›»]|^(?:首页|【字体|字号|分享到|打印本页|关闭窗口)", t)
+        )
+        nxt = pre[i + 1].text.strip() if i + 1 < len(pre) else ""
+        is_issuer = bool(_DATE_LINE.match(nxt) or _CN_DATE_LINE.match(nxt)) and _ORG_END.search(t)
+        if skip or is_issuer:
+            if cur:
+                runs.append(cur)
+            cur = []
+            continue
+        cur.append(t)
+    if cur:
+        runs.append(cur)
+    if not runs:
+        return re.sub(r"\.[A-Za-z0-9]+$", "", filename or "")
+    with_words = [r for r in runs if TITLE_WORDS.search("".join(r))]
+    best = "".join((with_words or runs)[-1])
+    m = re.match(r"^.{0,30}?关于印发[《〈]?(.+?)[》〉]?的通知$", best)
+    return m.group(1) if m else best  # a draft keeps its marker: …方案（征求意见稿）, as the gold does
+
+
+def find_year(title: str, issued_on: str | None, all_text: str, override: int | None):
+    if override:
+        return int(override), None
+    from .deadlines import FULLWIDTH
+
+    title, all_text = (title or "").translate(FULLWIDTH), all_text.translate(FULLWIDTH)
+    m = re.search(r"(20\d\d)\s*(?:年|—|-|～|~|至)", title or "")
+    if m:
+        return int(m.group(1)), None
+    if issued_on:
+        return int(issued_on[:4]), None
+    for name, start in FIVE_YEAR.items():
+        if re.search(name + r"”?(?:规划)?开局之年", all_text):
+            return start, "根据“开局之年”推断方案年度"
+        if re.search(name + r"”?(?:规划)?收官之年", all_text):
+            return start + 4, "根据“收官之年”推断方案年度"
+    years = Counter(int(y) for y in re.findall(r"(?<!\d)(20\d\d)年", all_text) if 2000 <= int(y) <= 2100)
+    if years:
+        y = max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        return y, "方案标题和落款中没有年份，按正文中出现最多的年份推断方案年度"
+    latest = None
+    for m in re.finditer(r"([十二]{1,2}[十一二三四五六七八九]?)届([一二三四五六七八九、中]+?)全会", all_text):
+        jie = m.group(1)
+        for s in re.findall(r"[一二三四五六七八九]", m.group(2)):
+            y = PLENUMS.get((jie, s))
+            if y and (latest is None or y > latest):
+                latest = y
+    if latest:
+        return latest + 1, "方案中没有年份，按引用的最近一次中央全会推断方案年度，请核对"
+    return date.today().year, "方案中没有年份，暂按当前年度处理，请核对"
+
+

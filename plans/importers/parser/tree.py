@@ -1,0 +1,85 @@
+"""The narrative tree: numbered paragraphs nest by their numbering style."""
+from __future__ import annotations
+
+import re
+
+from ..blocks import Paragraph, Table
+from ..errors import ImportRefused
+from ..numbering import match_label
+from .furniture import ANNEX_ENTRY, ANNEX_LINE, FOOTER_LINE, is_furniture
+from .nodes import Node, TreeBuilder
+from .units import find_units_in_text
+
+
+def build_narrative(blocks: list, table_headers: dict, sig_ids: set) -> tuple[list[Node], list[Paragraph]]:
+    """(top-level items, the paragraphs before the first numbered one)."""
+    builder = TreeBuilder()
+    pre: list[Paragraph] = []
+    started = False
+    pending_label = ""
+    in_annex_head = False
+    for bi, b in enumerate(blocks):
+        if isinstance(b, Table):
+            if id(b) in table_headers:
+                continue
+            if builder.current is not None:  # a plain table inside a measure: its text is body
+                for r in b.rows:
+                    vals = list(dict.fromkeys(c for c in r if c and not is_furniture(c)))
+                    if vals and not any(FOOTER_LINE.search(c.strip()) for c in r if c):
+                        builder.current.body.append(" ".join(vals))
+            continue
+        if id(b) in sig_ids or is_furniture(b.text):
+            continue
+        if started and ANNEX_LINE.match(b.text.strip()):
+            in_annex_head = True  # 附件：1.…清单 / 2.…表 — the list of attachments, or the appendix's title
+            continue
+        if in_annex_head:
+            if not match_label(b.text) or (len(b.text) <= 60 and "。" not in b.text and ANNEX_ENTRY.search(b.text)):
+                continue
+            in_annex_head = False
+        if pending_label:
+            b = Paragraph(pending_label + b.text, b.loc)
+            pending_label = ""
+        if len(b.text) <= 8 and not match_label(b.text) and match_label(b.text + "x") \
+                and isinstance(blocks[bi + 1] if bi + 1 < len(blocks) else None, Paragraph):
+            pending_label = b.text  # the number alone on its line, the heading on the next
+            continue
+        nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
+        lm = match_label(b.text)
+        if (isinstance(nxt, Table) and id(nxt) in table_headers and len(b.text) <= 60 and "。" not in b.text
+                and not lm):
+            if not started:
+                pre.append(b)
+            continue  # the table's caption
+        if lm:
+            started = True
+            builder.add(Node(lm[1], lm[0], lm[2], b.loc))
+        elif not started:
+            pre.append(b)
+        elif builder.current is not None:
+            builder.current.body.append(b.text)
+    return builder.roots, pre
+
+
+def _check_structure(narr: list[Node]):
+    """A document whose numbering restarts at 一 many times with almost no units
+    is a set of articles, not a plan."""
+    tops = [n for n in narr if n.style == "cn"]
+    restarts = sum(1 for n in tops if n.label in ("一",))
+    if restarts >= 4:
+        with_units = 0
+        total = 0
+        stack = list(narr)
+        while stack:
+            n = stack.pop()
+            total += 1
+            if find_units_in_text(n.text()) or n.t_lead or n.t_co:
+                with_units += 1
+            stack.extend(n.children)
+        if with_units <= total * 0.1:
+            raise ImportRefused(
+                f"该文件不是实施方案（看起来是材料汇编：编号从“一、”重新开始了 {restarts} 次，"
+                "像是多篇独立文章，且几乎没有责任单位和完成时限）。请上传实施方案正文或其任务分工表。",
+                "not_a_plan",
+            )
+
