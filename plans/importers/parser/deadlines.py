@@ -106,32 +106,75 @@ def _resolve(kind: str, g: tuple, year: int) -> date | None:
     return None
 
 
-def find_deadline(text: str, year: int):
-    """The first deadline stated in running text, as {"text", "date"} or None."""
-    text = text.translate(FULLWIDTH)
+# a year alone, as the period of the work (2023年，计划… / 确保2020年… / 县财政2023年统筹…);
+# not a comparison (较2019年 / 2019年同期), a start (自2020年起), a stock-take (截至2020年)
+_BARE_YEAR = re.compile(r"(?<![\d年\-—~～至到])(20\d\d)年(?![\d一二三四五六七八九十]|度?(?:同期|水平|基础|以来|起|版|底|末|前|上半|下半|第|全年平均))")
+# only where the year opens a clause or follows a framing word: 摸清2024年项目用地需求 names a noun
+_BEFORE_BARE = re.compile(r"(?:^|[。；;，,：:\n]|确保|力争|争取|计划|预计|财政|政府|今年即|即)\s*$")
+# several years as one period: 2021-2023年 / 2021至2023年 — due at its end
+_YEAR_RANGE = re.compile(r"(20\d\d)\s*(?:年)?\s*(?:[—\-－~～–]+|至|到)\s*(20\d\d)\s*年")
+# 今明两年: this year and next
+_THIS_AND_NEXT = re.compile(r"今明两年")
+# 2、3月份 / 4、5月: the later month of the pair
+_MONTH_PAIR = re.compile(r"(?<![\d年每])(\d{1,2})[、和](\d{1,2})月份?")
+_SPACED = re.compile(r"(?<=[\d年月])[ \t\u3000]+(?=[\d年月日—\-－~～至到份])")
+
+
+def _candidates(text: str, year: int):
     found = []
     for rx, kind in _PATTERNS:
         for m in rx.finditer(text):
             found.append((m.start(), -(m.end() - m.start()), m, kind))
     found.sort(key=lambda t: (t[0], t[1]))
     taken_until = -1
+    out = []
+    spans = []
     for start, _neg, m, kind in found:
         if start < taken_until:
             continue
+        taken_until = m.end()
+        spans.append((start, m.end()))
         # recurring contexts (每月15日前, 每年3月底) are not deadlines
         if text[max(0, start - 2):start].endswith(("每", "每年", "每月")):
-            taken_until = m.end()
             continue
         # a start (自2026年6月起 / 7月1日起施行) or a stock-taking date (截至2025年底) is not a deadline
         if re.search(r"(?:截至|截止到?|自|从)$", text[max(0, start - 3):start]) \
                 or re.match(r"(?:起|开始|以来|以后|之后)", text[m.end():m.end() + 2]):
-            taken_until = m.end()
             continue
         d = _resolve(kind, m.groups(), year)
-        taken_until = m.end()
         if d:
-            return {"text": m.group(0).strip("，,"), "date": d.isoformat()}
-    return None
+            out.append((d, m.group(0).strip("，,"), start))
+    for rx in (_YEAR_RANGE,):
+        for m in rx.finditer(text):
+            if int(m.group(1)) < int(m.group(2)) and not re.match(r"(?:起|以来)", text[m.end():m.end() + 2]):
+                out.append((date(int(m.group(2)), 12, 31), m.group(0), m.start()))
+                spans.append((m.start(), m.end()))
+    for m in _THIS_AND_NEXT.finditer(text):
+        out.append((date(year + 1, 12, 31), m.group(0), m.start()))
+    for m in _MONTH_PAIR.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if 1 <= a < b <= 12 and not any(x <= m.start() < y for x, y in spans):
+            out.append((_month_end(year, b), m.group(0), m.start()))
+    for m in _BARE_YEAR.finditer(text):
+        if any(x <= m.start() < y for x, y in spans) or not _BEFORE_BARE.search(text[max(0, m.start() - 4):m.start()]):
+            continue
+        if re.match(r"[，,]?\s*(?:比|较)", text[m.end():m.end() + 3]):
+            continue
+        out.append((date(int(m.group(1)), 12, 31), m.group(0), m.start()))
+    return out
+
+
+def find_deadline(text: str, year: int):
+    """The deadline stated in running text, as {"text", "date"} or None.
+
+    Several dates in one measure (stages: 6月底前…12月底前…; a period that is then
+    extended) make one deadline: the latest."""
+    text = _SPACED.sub("", text.translate(FULLWIDTH))
+    found = _candidates(text, year)
+    if not found:
+        return None
+    d, t, _pos = max(found, key=lambda x: (x[0], -x[2]))
+    return {"text": t, "date": d.isoformat()}
 
 
 def parse_deadline_cell(text: str, year: int):

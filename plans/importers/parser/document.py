@@ -19,6 +19,14 @@ PLENUMS = {  # (届, 中全会) -> year held; a plan citing it was written after
     ("十九", "七"): 2022, ("二十", "一"): 2022, ("二十", "二"): 2023, ("二十", "三"): 2024, ("二十", "四"): 2025,
     ("二十", "五"): 2026,
 }
+# the 文号 of the document itself: 〔2017〕12号 / [2020]4号
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（](20\d\d)[〕\]］)）]\s*\d{1,4}\s*号")
+# events whose wording dates a text that prints no year: the epidemic's first name (Jan–Feb 2020)
+# and the resumption of work after it
+EVENTS = [  # (every pattern must occur, year)
+    ((re.compile(r"新型冠状病毒感染的?肺炎"),), 2020),
+    ((re.compile(r"新冠肺炎疫情"), re.compile(r"复工复产")), 2020),
+]
 FIVE_YEAR = {"十三五": 2016, "十四五": 2021, "十五五": 2026, "十六五": 2031}
 
 
@@ -132,19 +140,28 @@ def find_year(title: str, issued_on: str | None, all_text: str, override: int | 
 
     title, all_text = (title or "").translate(FULLWIDTH), all_text.translate(FULLWIDTH)
     m = re.search(r"(20\d\d)\s*(?:年|—|-|～|~|至)", title or "")
+    r = re.search(r"(20\d\d)\s*年?\s*[—\-～~至]\s*(20\d\d)", title or "")
+    if r and issued_on and int(r.group(1)) <= int(issued_on[:4]) <= int(r.group(2)):
+        return int(issued_on[:4]), None  # a multi-year plan: the year it was issued in
     if m:
         return int(m.group(1)), None
     if issued_on:
         return int(issued_on[:4]), None
+    m = DOC_NUMBER.search(all_text[:3000])
+    if m:
+        return int(m.group(1)), None  # the 文号 (X政办发〔2017〕12号) names the year of issue
     for name, start in FIVE_YEAR.items():
         if re.search(name + r"”?(?:规划)?开局之年", all_text):
             return start, "根据“开局之年”推断方案年度"
         if re.search(name + r"”?(?:规划)?收官之年", all_text):
             return start + 4, "根据“收官之年”推断方案年度"
-    years = Counter(int(y) for y in re.findall(r"(?<!\d)(20\d\d)年", all_text) if 2000 <= int(y) <= 2100)
+    years = Counter(int(y) for y in re.findall(r"(?<!\d)(20\d\d)\s*年", all_text) if 2000 <= int(y) <= 2100)
     if years:
         y = max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
         return y, "方案标题和落款中没有年份，按正文中出现最多的年份推断方案年度"
+    for rxs, y in EVENTS:
+        if all(rx.search(all_text + title) for rx in rxs):
+            return y, "方案中没有年份，按文中提到的事件推断方案年度，请核对"
     latest = None
     for m in re.finditer(r"([十二]{1,2}[十一二三四五六七八九]?)届([一二三四五六七八九、中]+?)全会", all_text):
         jie = m.group(1)

@@ -22,6 +22,16 @@ WHOLE_YEAR = re.compile(r"(?<![\d年度])全年(?![度均平累合总])")
 ONGOING_CLAUSE = re.compile(
     r"(?:^|[。；;，,（(\n])\s*(?:长期坚持|长期推进|持续推进|持续开展|常态化推进|常态化开展|长期)\s*(?:[。；;，,）)\n]|$)")
 
+def intro_is_task(body: list[str]) -> bool:
+    """A section's own paragraph before its sub-items is a task when it says what to do
+    (a sentence with a figure or a time: 2023年，全县完成投资…), not when it only leads into
+    the list (…具体措施如下：)."""
+    text = "".join(body).strip()
+    if not text or text.endswith((":", "：")) or len(text) < 30:
+        return False
+    return bool(re.search(r"\d|[一二三四五六七八九十两]+[个项家]", text))
+
+
 def finalize(nodes: list[Node], year: int, known: frozenset, warnings: list, inherited=None, level=1,
              excluded=False, path=()):
     for n in nodes:
@@ -61,7 +71,8 @@ def finalize(nodes: list[Node], year: int, known: frozenset, warnings: list, inh
                 n.deadline, n.ongoing = parse_deadline_cell(m.group(1), year)
             if not n.deadline and not n.ongoing:
                 n.deadline = find_deadline(full, year)
-            if not n.deadline and not n.ongoing and not n.children:
+            if not n.deadline and not n.ongoing and (not n.children or intro_is_task(n.body) and not any(
+                    c.from_table for c in n.children)):  # sub-rows of a table carry their own time cells
                 m = WHOLE_YEAR.search(full)  # 全年组织开展招聘会20场: within the plan year
                 if m:
                     n.deadline = {"text": "全年", "date": date(year, 12, 31).isoformat()}
@@ -79,11 +90,17 @@ def finalize(nodes: list[Node], year: int, known: frozenset, warnings: list, inh
         ex = excluded or bool(NON_ACTIONABLE.match(n.title)) or closing
         # text after the heading in the same paragraph makes a measure; a separate
         # introductory paragraph above sub-items does not (三、攻坚重点 + 导语 + （一）…)
-        has_body = len(n.first) > len(n.title) + 2 or (bool(n.body) and not n.children)
+        has_body = len(n.first) > len(n.title) + 2 or (bool(n.body) and not n.children) \
+            or (bool(n.body) and not n.from_table and intro_is_task(n.body))
         if ex:
             n.actionable = n.own_units and n.from_table
         else:
-            n.actionable = has_body or n.own_units or bool(n.deadline) or (not n.children and level > 1)
+            # a year in a heading over sub-items (一、2023年主要预期目标) dates the section, it is no task
+            n.actionable = has_body or n.own_units or (bool(n.deadline) and not n.children) \
+                or (not n.children and level > 1)
+        if not n.actionable and not n.from_table:
+            # a heading's year frames its targets (到2025年…达到90%), it is not a completion date
+            n.deadline = None
         n.level = level
         finalize(n.children, year, known, warnings,
                  (n.lead, n.co) if (n.lead or n.co) else inherited, level + 1, ex, here)
