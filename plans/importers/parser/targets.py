@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from .benefits import not_a_target
+
 UNITS = [
     "个百分点", "百分点", "个工作日", "个月", "个自然日", "自然日", "工作日", "平方公里", "平方米", "万平方米",
     "人次", "场次", "户次", "件次", "家次", "批次", "个次",
@@ -141,11 +143,11 @@ def find_targets(text: str) -> list[dict]:
         for clause in re.split(r"[，,：:]", sentence):
             if not clause.strip():
                 continue
-            out.extend(_clause_targets(clause.strip()))
+            out.extend(_clause_targets(clause.strip(), sentence))
     return out
 
 
-def _clause_targets(clause: str) -> list[dict]:
+def _clause_targets(clause: str, sentence: str = "") -> list[dict]:
     spans = _quoted_spans(clause)
     figs = []  # (start, end, value, unit)
     ranges = []  # (start, end, lo, hi)
@@ -231,7 +233,9 @@ def _clause_targets(clause: str) -> list[dict]:
         if clean and f[0] < clean[-1][1]:
             continue
         clean.append(f)
-    figs = clean
+    figs = [f for f in clean if not not_a_target(sentence or clause, clause, f[0], f[1], f[3])]
+    if not figs:
+        return []
     # baselines: 由A…至B
     baseline_of = {}
     skip = set()
