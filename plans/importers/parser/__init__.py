@@ -3,6 +3,7 @@
     furniture   page numbers, 抄送 lines, tables of contents: never items
     document    title, issuer and date (the signature), plan year
     tree        numbered paragraphs -> the item tree
+    texttables  tables that arrived as text (pipes, one cell a line, aligned columns, records)
     tables      responsibility tables (one item per row); merge: beside the narrative
     items       each item's own fields; units, deadlines, targets read the wording
 
@@ -18,6 +19,7 @@ from .items import collect_warnings, finalize, to_dict
 from .merge import _check_table_text, merge_table
 from .nodes import Node, _warn
 from .tables import _find_header, _table_roles, build_table_tree
+from .texttables import restore_text_tables
 from .tree import _check_structure, build_narrative
 
 __all__ = ["Node", "parse_blocks"]
@@ -27,7 +29,7 @@ __all__ = ["Node", "parse_blocks"]
 def parse_blocks(blocks: list, filename: str = "", known_units=(), year: int | None = None) -> dict:
     known = frozenset(u.strip() for u in (known_units or ()) if u and u.strip())
     warnings: list[dict] = []
-    blocks = split_run_on_lines(blocks)
+    blocks = restore_text_tables(split_run_on_lines(blocks))
     paras = [b for b in blocks if isinstance(b, Paragraph)]
     tables = [b for b in blocks if isinstance(b, Table)]
 

@@ -1,0 +1,67 @@
+"""Task tables that arrive as plain text (parser/texttables.py): each layout read into the
+same items as a real table. Examples written for the rule."""
+from __future__ import annotations
+
+from .test_genre import by_title, flat, parse_txt
+
+TITLE = "某区2024年优化营商环境任务分解表\n"
+
+
+def _units(item):
+    return item["lead_units"], item["co_units"]
+
+
+def test_it_reads_a_table_with_pipes():
+    result = parse_txt(TITLE + "| 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |\n|---|---|---|---|---|\n"
+                       "| 1 | 建成企业服务中心。 | 区发改局 | 区财政局、区商务局 | 2024年6月底前 |\n"
+                       "| 2 | 开展信用修复专项行动。 | 区市场监管局 | | 持续推进 |\n")
+    one = by_title(result, "建成企业服务中心")
+    assert _units(one) == (["区发改局"], ["区财政局", "区商务局"])
+    assert one["deadline"]["date"] == "2024-06-30" and one["label"] == "1"
+    two = by_title(result, "开展信用修复专项行动")
+    assert _units(two) == (["区市场监管局"], []) and two["deadline"] is None
+
+
+def test_it_reads_key_value_records_behind_pipes():
+    result = parse_txt(TITLE + "序号: | 1 | 重点任务: | 推行证照联办。 | 责任单位: | 区行政审批局 | 完成时限: | 9月底前\n"
+                       "序号: | 2 | 重点任务: | 压减涉企收费。 | 责任单位: | 区财政局、区税务局 | 完成时限: | 年底前\n")
+    one = by_title(result, "推行证照联办")
+    assert _units(one) == (["区行政审批局"], []) and one["deadline"]["date"] == "2024-09-30"
+    assert _units(by_title(result, "压减涉企收费")) == ([], ["区财政局", "区税务局"])
+
+
+def test_it_reads_key_value_records_one_field_a_line():
+    result = parse_txt(TITLE + "重点任务：建设政务服务驿站。\n牵头单位：区政务服务中心\n完成时限：10月\n"
+                       "重点任务：编制惠企政策清单。\n牵头单位：区工信局\n完成时限：11月\n")
+    item = by_title(result, "编制惠企政策清单")
+    assert _units(item) == (["区工信局"], []) and item["deadline"]["date"] == "2024-11-30"
+
+
+def test_it_reads_a_table_exported_one_cell_per_line():
+    result = parse_txt(TITLE + "序号\n重点任务\n责任单位\n完成时限\n1\n新建3所幼儿园。\n区教育局\n区住建局\n12月底前\n"
+                       "2\n改造老旧小区。\n区住建局\n6月投入使用\n开展二期改造。\n11月底前\n3\n建成便民市场1个。\n区商务局\n8月底前\n"
+                       "某区人民政府办公室\n2024年1月5日\n")
+    items = flat(result["items"])
+    assert [it["label"] for it in items] == ["1", "2", "3"]
+    one = by_title(result, "新建3所幼儿园")
+    assert _units(one) == ([], ["区教育局", "区住建局"])  # several under 责任单位: all co
+    two = by_title(result, "改造老旧小区")
+    # a sub-row: its task is part of the row, the row is due at its last stage
+    assert _units(two) == (["区住建局"], []) and two["deadline"]["date"] == "2024-11-30"
+    assert by_title(result, "建成便民市场")["deadline"]["date"] == "2024-08-31"
+
+
+def test_it_keeps_a_leaders_column_out_of_the_units():
+    result = parse_txt(TITLE + "序号\n重点任务\n责任领导\n牵头单位\n完成时限\n1\n推进园区扩容。\n王某某\n区发改局\n"
+                       "9月底前\n2\n提升物流效率。\n李某\n区交通局\n10月底前\n")
+    assert _units(by_title(result, "推进园区扩容")) == (["区发改局"], [])
+    assert _units(by_title(result, "提升物流效率")) == (["区交通局"], [])
+
+
+def test_it_reads_aligned_columns():
+    result = parse_txt(TITLE + "序号    重点任务                  牵头单位      完成时限\n"
+                       "1       推行“一件事”集成办理。    区数据局      2024年5月底前\n"
+                       "2       开展涉企检查规范行动。    区司法局      2024年8月底前\n")
+    one = by_title(result, "推行“一件事”集成办理")
+    assert _units(one) == (["区数据局"], []) and one["deadline"]["date"] == "2024-05-31"
+    assert _units(by_title(result, "开展涉企检查规范行动")) == (["区司法局"], [])
