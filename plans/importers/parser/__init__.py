@@ -21,6 +21,7 @@ from .nodes import Node, _warn
 from .tables import _find_header, _table_roles, build_table_tree
 from .texttables import restore_text_tables
 from .tree import _check_structure, build_narrative
+from .unitrules import UnitRules
 
 __all__ = ["Node", "parse_blocks"]
 
@@ -94,7 +95,9 @@ def parse_blocks(blocks: list, filename: str = "", known_units=(), year: int | N
         )
     _check_structure(narr)
 
-    finalize(narr, plan_year, known, warnings)
+    rules = UnitRules()
+    rules.read("\n".join(p.text for p in pre))  # a notice's 排在首位的为牵头单位 holds for the plan
+    finalize(narr, plan_year, known, warnings, rules=rules)
     unknown: list[str] = []
     collect_warnings(narr, known, warnings, unknown)
     return {

@@ -7,6 +7,7 @@ from datetime import date
 from .deadlines import find_deadline, find_recurring, parse_deadline_cell
 from .nodes import Node, _short, _title, _warn
 from .targets import find_targets
+from .unitrules import UnitRules
 from .units import LABEL_BRACKETS, find_units_in_text
 
 NON_ACTIONABLE = re.compile(
@@ -33,13 +34,17 @@ def intro_is_task(body: list[str]) -> bool:
 
 
 def finalize(nodes: list[Node], year: int, known: frozenset, warnings: list, inherited=None, level=1,
-             excluded=False, path=()):
+             excluded=False, path=(), rules: UnitRules | None = None):
+    rules = rules if rules is not None else UnitRules()
     for n in nodes:
         n.title = _title(n.first)
         here = path + ((n.label or _short(n.title, 10)),)
         full = LABEL_BRACKETS.sub(r"\1：", n.text())  # 【责任单位】X → 责任单位：X
         unit_span = None
-        found = find_units_in_text(full, known) if not n.from_table else None
+        unit_text = rules.read(full)  # 排在首位的为牵头单位 / 以下…均需X落实，不再列出
+        found = find_units_in_text(unit_text, known) if not n.from_table else None
+        if found:
+            found = (*rules.apply(list(found[0]), list(found[1]), True), found[2])
         if found:
             n.lead, n.co, unit_span = list(found[0]), list(found[1]), found[2]
             n.own_units = True
@@ -101,9 +106,11 @@ def finalize(nodes: list[Node], year: int, known: frozenset, warnings: list, inh
         if not n.actionable and not n.from_table:
             # a heading's year frames its targets (到2025年…达到90%), it is not a completion date
             n.deadline = None
+        if n.actionable and rules.standing:
+            n.co = n.co + rules.standing_for(n.lead, n.co)
         n.level = level
         finalize(n.children, year, known, warnings,
-                 (n.lead, n.co) if (n.lead or n.co) else inherited, level + 1, ex, here)
+                 (n.lead, n.co) if (n.lead or n.co) else inherited, level + 1, ex, here, rules)
         n.path = here
 
 

@@ -11,6 +11,29 @@ from .nodes import Node, TreeBuilder
 from .units import find_units_in_text
 
 
+# a line that stops mid-sentence in running text: the copy was hard-wrapped (a PDF's lines)
+_OPEN_END = re.compile(r"[。；;！？!?：:）)〕】”』]\s*$")
+
+
+def is_wrapped(last: str, nxt: str) -> bool:
+    """``last`` is running text (it has a sentence mark) broken off before its end, and ``nxt``
+    goes on with it: 市人力资源社会 / 保障局, 5000 / 万元的."""
+    return (len(last) >= 12 and bool(re.search(r"[。，,；;]", last)) and not _OPEN_END.search(last)
+            and not match_label(nxt))
+
+
+def add_line(node: Node, text: str):
+    """A paragraph after an item's heading: its body, or the rest of a hard-wrapped line."""
+    last = node.body[-1] if node.body else node.first
+    if is_wrapped(last, text):
+        if node.body:
+            node.body[-1] = last + text
+        else:
+            node.first = last + text
+    else:
+        node.body.append(text)
+
+
 def build_narrative(blocks: list, table_headers: dict, sig_ids: set) -> tuple[list[Node], list[Paragraph]]:
     """(top-level items, the paragraphs before the first numbered one)."""
     builder = TreeBuilder()
@@ -57,7 +80,7 @@ def build_narrative(blocks: list, table_headers: dict, sig_ids: set) -> tuple[li
         elif not started:
             pre.append(b)
         elif builder.current is not None:
-            builder.current.body.append(b.text)
+            add_line(builder.current, b.text)
     return builder.roots, pre
 
 
