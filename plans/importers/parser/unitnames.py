@@ -167,7 +167,7 @@ def _unmask(x: str) -> str:
     return x.translate(_BACK)
 
 
-_ELLIPTIC_TAIL = re.compile(r"^(.{0,8}?)([省市州县区盟旗])((?:人民)?政府)$")
+_ELLIPTIC_TAIL = re.compile(r"^(.{0,8}?)([省市州县区盟旗乡镇])((?:人民)?政府)$")
 
 
 def expand_elliptic(pieces: list[str]) -> list[str]:
@@ -179,7 +179,8 @@ def expand_elliptic(pieces: list[str]) -> list[str]:
         if not m or i == 0:
             continue
         k = i
-        while k > 0 and len(pieces[k - 1]) <= 5 and not looks_like_unit(pieces[k - 1]) \
+        while k > 0 and len(pieces[k - 1]) <= 5 \
+                and (not looks_like_unit(pieces[k - 1]) or pieces[k - 1][-1] in "省市州县区盟旗乡镇") \
                 and re.fullmatch(r"[\u4e00-\u9fff]+", pieces[k - 1]):
             k -= 1
         if k == i:
@@ -187,11 +188,11 @@ def expand_elliptic(pieces: list[str]) -> list[str]:
         head = m.group(1)
         for j in range(k, i):
             q = pieces[j]
-            if q[-1] in "省市州县区盟旗":  # 相关市 → 相关市政府
+            if q[-1] in "省市州县区盟旗乡镇":  # 相关市 → 相关市政府
                 out[j] = q + m.group(3)
             else:  # 哈尔滨 → 哈尔滨市政府
                 out[j] = q + m.group(2) + m.group(3)
-        if not head and k > 0 and pieces[k][-1] in "省市州县区盟旗" and len(pieces[k]) > 1:
+        if not head and k > 0 and pieces[k][-1] in "省市州县区盟旗乡镇" and len(pieces[k]) > 1:
             # 相关市、县政府: the qualifier of the first (相关) carries to the last
             qual = pieces[k][:-1]
             out[i] = qual + p
