@@ -9,6 +9,11 @@ import re
 # a benefit granted: the figure is what is given
 _GIVE_BEFORE = re.compile(r"给予|奖补资金|奖励资金|补贴资金|补助资金|补贴标准|补助标准|奖励标准|(?<!许)可申请")
 _GIVE_AFTER = re.compile(r"^[^，,。；;]{0,6}?(?:给予|奖励|奖补|补贴|补助|资助|贴息|兑现)")
+# an award just before the sum: 一次性奖励企业50万元
+_AWARD_NEAR = re.compile(r"(?:奖励|奖补|补助|补贴|资助)[^，,。；;\d]{0,6}$")
+# the size of a list that frames a policy's scope: 制造业等6个行业 / 等7类
+_SCOPE_COUNT = re.compile(r"等\s*$")
+_SCOPE_NOUN = re.compile(r"^\s*(?:行业|领域|方面|类|种|大类|板块|门类)")
 # a cap on what one applicant gets: 每户最高20万元 / 最高50万元的一次性补助
 _CAP_BEFORE = re.compile(r"(?:最高|最多|最长)(?:不超过)?\s*$")
 _PER_HEAD = re.compile(r"每(?:个|人|户|家|名|位|年|笔|项|次)")
@@ -31,6 +36,10 @@ def not_a_target(sentence: str, clause: str, s: int, e: int, unit: str | None) -
     before, after = clause[:s], clause[e:]
     money = unit in ("元", "万元", "亿元")
     if _GIVE_BEFORE.search(before) or _GIVE_AFTER.match(after):
+        return True
+    if (money or unit == "%") and _AWARD_NEAR.search(before):
+        return True
+    if _SCOPE_COUNT.search(before) and _SCOPE_NOUN.match(after):
         return True
     if money and _CAP_BEFORE.search(before[-6:]):
         return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from .benefits import not_a_target
+from .targetops import _op
 
 UNITS = [
     "个百分点", "百分点", "个工作日", "个月", "个自然日", "自然日", "工作日", "平方公里", "平方米", "万平方米",
@@ -15,7 +16,8 @@ UNITS = [
 UNIT_RE = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
 
 NUM_RE = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)\s*(?:(?P<money>亿元|万元|元)|(?P<pct>[%％])|(?P<mult>万|亿)?\s*(?P<unit>" + UNIT_RE + r"))"
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?:(?P<money>(?:亿元|万元|元)(?:/(?:千瓦时|度|吨|立方米|平方米|人|户|月|年|件|次))?"
+    r"|分(?=[。，,；;、\s]|$|以|及))|(?P<pct>[%％])|(?P<mult>万|亿)?\s*(?P<unit>" + UNIT_RE + r"))"
 )
 CN_NUM = "一二两三四五六七八九十"
 CN_COUNT_RE = re.compile(
@@ -29,19 +31,14 @@ RANGE_RE = re.compile(
     r"(?P<mult>万|亿)?\s*(?P<unit>" + UNIT_RE + r"))"
 )
 HALF_RE = re.compile(r"一半")
+# years as a quantity (not a date) only after a verb of reaching: 达到5年 / 延长至3年
+YEARS_RE = re.compile(r"(?:达到|超过|延长至|延长到|提高到|提升至|保持在|达)\s*(?P<n>\d{1,2}(?:\.\d+)?)\s*年(?![\d月底末内前度])")
 SCOPE_OPENING = re.compile(r"^(?:围绕|聚焦|针对|按照|依据|结合|对照|紧扣|重点围绕|重点聚焦)")
 SLASH_FRACTION_RE = re.compile(r"(?<![\d/.\-])(?P<nom>[1-9])\s*/\s*(?P<den>[2-9]|10)(?![\d/.\-])")
 # a figure that names a service, not a target: 24小时自助服务区, “7×24小时”
 SERVICE_AFTER = re.compile(r"^(?:自助|不打烊|不断线|在线|值守|营业|服务|政务|全天候|无休|热线|智能|便民|预约|应急)")
 FRACTION_RE = re.compile(r"(?P<den>[一二三四五六七八九十]+|\d+)分之(?P<nom>[一二三四五六七八九十]+|\d+)")
 PERCENT_WORD_RE = re.compile(r"百分之百|百分百")
-
-LE_BEFORE = ("不超过", "不高于", "不多于", "不大于", "最高", "最多", "控制在", "压缩至", "压缩到", "压减至", "缩短至",
-             "缩短到", "降至", "降低至", "降低到", "降到", "减少至", "减少到", "缩减至", "下降至", "少于等于")
-GE_BEFORE = ("不低于", "不少于", "至少", "最低", "不小于")
-GT_BEFORE = ("突破", "超过", "高于", "大于", "多于")
-LT_BEFORE = ("低于", "少于", "小于")
-
 
 def cn_to_int(s: str) -> int | None:
     if not s:
@@ -77,32 +74,6 @@ def _in_spans(pos: int, spans) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
-def _op(clause: str, s: int, e: int, prev_end: int) -> str:
-    after = clause[e:e + 4]
-    before = clause[max(prev_end, s - 14):s]
-    if after.startswith(("以上", "及以上")):
-        return ">="
-    if clause[max(0, s - 1):s] == "前" and clause[e - 1:e] in ("名", "位"):
-        return "<="  # 进入全省前3名: a rank to stay within
-    if after.startswith(("以内", "以下", "之内", "内", "及以下", "及以内")):
-        return "<="
-    for w in LE_BEFORE:
-        if w in before:
-            return "<="
-    for w in GE_BEFORE:
-        if w in before:
-            return ">="
-    for w in GT_BEFORE:
-        i = before.rfind(w)
-        if i >= 0 and not before[max(0, i - 1):i] == "不":
-            return ">"
-    for w in LT_BEFORE:
-        i = before.rfind(w)
-        if i >= 0 and not before[max(0, i - 1):i] == "不":
-            return "<"
-    return ">="
-
-
 _VERB_CUT = re.compile(
     r"(?:稳定保持在|保持在|提升至|提升到|提高至|提高到|增加至|增加到|达到|均达到|均达|分别达到|分别达|达|不低于|不少于|"
     r"不超过|不高于|压缩至|压缩|压减|缩短至|缩短|控制在|突破|超过|占到|占|实现|完成|力争|为)"
@@ -128,10 +99,21 @@ def _metric(clause: str, s: int, e: int | None = None) -> str:
     return subject or head.strip("，,、 ")
 
 
+_RATE_END = re.compile(r"(?:率|比例|占比|比重|增速|增幅)$")
+
+
 def _split_metrics(subject: str) -> list[str]:
+    """上报率、合规率均达到100% / 工业投资、高新产业投资增速力争达20%: one figure, several metrics
+    (the last may carry the rate word for all: 投资、产业投资增速)."""
+    subject = re.sub(r"(?:力争|确保|预计|计划|要|将|均|分别)+$", "", re.sub(r"^(?:其中|另外|同时)", "", subject))
     parts = [p for p in re.split(r"、|和|及(?!时)", subject) if p]
-    rate = [p for p in parts if re.search(r"(?:率|比例|占比|比重)$", p)]
-    return rate if len(rate) >= 2 and len(rate) == len(parts) else []
+    rate = [p for p in parts if _RATE_END.search(p)]
+    if len(rate) >= 2 and len(rate) == len(parts):
+        return rate
+    m = _RATE_END.search(parts[-1]) if len(parts) >= 2 else None
+    if m and len(rate) == 1 and all(len(p) <= 10 and not re.search(r"[\d，,]", p) for p in parts[:-1]):
+        return [p + m.group(0) for p in parts[:-1]] + [parts[-1]]
+    return []
 
 
 def find_targets(text: str) -> list[dict]:
@@ -211,6 +193,9 @@ def _clause_targets(clause: str, sentence: str = "") -> list[dict]:
     for m in PERCENT_WORD_RE.finditer(clause):
         if not _in_spans(m.start(), spans):
             figs.append((m.start(), m.end(), 100.0, "%"))
+    for m in YEARS_RE.finditer(clause):  # 平均生存周期达到5年: a span of years to reach
+        if not _in_spans(m.start("n"), spans):
+            figs.append((m.start("n"), m.end(), float(m.group("n")), "年"))
     for m in HALF_RE.finditer(clause):  # 下降一半以上 -> 0.5, like 三分之一 -> 0.3333
         if not _in_spans(m.start(), spans) and not clause[m.end():m.end() + 1] in ("年",):
             figs.append((m.start(), m.end(), 0.5, None))
@@ -272,13 +257,13 @@ def _clause_targets(clause: str, sentence: str = "") -> list[dict]:
         gi, gj = group_of.get(i, (i, i))
         if gj > gi:
             if gi not in group_op:
-                group_op[gi] = _op(masked, figs[gi][0], figs[gj][1], prev_end)
+                group_op[gi] = _op(masked, figs[gi][0], figs[gj][1], prev_end, figs[gj][3])
             op = group_op[gi]
             last_unit = figs[gj][3] or ""
             if u == "个" and last_unit.startswith("个") and len(last_unit) > 1:
                 u = last_unit
         else:
-            op = _op(masked, s, e, prev_end)
+            op = _op(masked, s, e, prev_end, u)
         if s in range_at:  # 3-5天: the bound the commitment is about
             v = v if op in ("<=", "<") else range_at[s]
         if i in baseline_of:

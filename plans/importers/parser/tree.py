@@ -34,6 +34,21 @@ def add_line(node: Node, text: str):
         node.body.append(text)
 
 
+_INLINE_SUB = re.compile(r"(?<=[。；;])\s*(?=[（(]\d{1,2}[）)])")
+
+
+def split_inline_items(text: str) -> list[str]:
+    """A measure whose paragraph runs on into its own (1)…。(2)… sub-measures, each opening a
+    sentence: the measure and its sub-measures. An enumeration after a colon stays inside."""
+    pieces = _INLINE_SUB.split(text)
+    if len(pieces) < 3:
+        return [text]
+    nums = [re.match(r"[（(](\d{1,2})[）)]", p) for p in pieces[1:]]
+    if not all(nums) or [int(m.group(1)) for m in nums] != list(range(1, len(nums) + 1)):
+        return [text]
+    return [pieces[0].strip()] + [p.strip() for p in pieces[1:]]
+
+
 def build_narrative(blocks: list, table_headers: dict, sig_ids: set) -> tuple[list[Node], list[Paragraph]]:
     """(top-level items, the paragraphs before the first numbered one)."""
     builder = TreeBuilder()
@@ -41,6 +56,7 @@ def build_narrative(blocks: list, table_headers: dict, sig_ids: set) -> tuple[li
     started = False
     pending_label = ""
     in_annex_head = False
+    signed: list[Paragraph] | None = None  # paragraphs after a signature that closed numbered items
     for bi, b in enumerate(blocks):
         if isinstance(b, Table):
             if id(b) in table_headers:
@@ -51,7 +67,11 @@ def build_narrative(blocks: list, table_headers: dict, sig_ids: set) -> tuple[li
                     if vals and not any(FOOTER_LINE.search(c.strip()) for c in r if c):
                         builder.current.body.append(" ".join(vals))
             continue
-        if id(b) in sig_ids or is_furniture(b.text):
+        if id(b) in sig_ids:
+            if started and signed is None:
+                signed = []  # the covering notice's own 一、二、 may end here
+            continue
+        if is_furniture(b.text):
             continue
         if started and ANNEX_LINE.match(b.text.strip()):
             in_annex_head = True  # 附件：1.…清单 / 2.…表 — the list of attachments, or the appendix's title
@@ -74,9 +94,21 @@ def build_narrative(blocks: list, table_headers: dict, sig_ids: set) -> tuple[li
             if not started:
                 pre.append(b)
             continue  # the table's caption
+        if lm and signed is not None and builder.roots and (lm[0], lm[1]) == (builder.roots[0].style,
+                                                                               builder.roots[0].label):
+            # numbering restarts after the notice's signature, under the plan's own title:
+            # the notice's paragraphs are no measures, and the plan's title is the one above
+            builder, pre = TreeBuilder(), list(signed)
+        if signed is not None and not lm:
+            signed.append(b)
         if lm:
             started = True
-            builder.add(Node(lm[1], lm[0], lm[2], b.loc))
+            for k, piece in enumerate(split_inline_items(lm[2])):
+                if k == 0:
+                    builder.add(Node(lm[1], lm[0], piece, b.loc))
+                else:
+                    sub = match_label(piece)
+                    builder.add(Node(sub[1], sub[0], sub[2], b.loc))
         elif not started:
             pre.append(b)
         elif builder.current is not None:
