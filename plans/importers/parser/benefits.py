@@ -9,6 +9,7 @@ import re
 # a benefit granted: the figure is what is given
 _GIVE_BEFORE = re.compile(r"给予|奖补资金|奖励资金|补贴资金|补助资金|补贴标准|补助标准|奖励标准|(?<!许)可申请")
 _GIVE_AFTER = re.compile(r"^[^，,。；;]{0,6}?(?:给予|奖励|奖补|补贴|补助|资助|贴息|兑现)")
+_ALLOCATE = re.compile(r"(?:安排|统筹|投入|筹集|筹措|设立|下达)[^，,。；;\d]{0,6}$")
 # an award just before the sum: 一次性奖励企业50万元
 _AWARD_NEAR = re.compile(r"(?:奖励|奖补|补助|补贴|资助)[^，,。；;\d]{0,6}$")
 # the size of a list that frames a policy's scope: 制造业等6个行业 / 等7类
@@ -35,6 +36,8 @@ def not_a_target(sentence: str, clause: str, s: int, e: int, unit: str | None) -
     """True when the figure at clause[s:e] is a benefit term, a threshold or a rank cut-off."""
     before, after = clause[:s], clause[e:]
     money = unit in ("元", "万元", "亿元")
+    if _ALLOCATE.search(before):
+        return False  # 市财政安排300万元用于奖补: a budget allocation is a target
     if _GIVE_BEFORE.search(before) or _GIVE_AFTER.match(after):
         return True
     if (money or unit == "%") and _AWARD_NEAR.search(before):

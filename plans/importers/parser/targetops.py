@@ -9,6 +9,7 @@ LE_BEFORE = ("不超过", "不高于", "不多于", "不大于", "最高", "最�
 GE_BEFORE = ("不低于", "不少于", "至少", "最低", "不小于")
 GT_BEFORE = ("突破", "超过", "高于", "大于", "多于")
 LT_BEFORE = ("低于", "少于", "小于")
+DONE_AFTER = re.compile(r"^\s*(?:内|以内|之内)?\s*(?:办结|办理完毕|办完|办好|完成|出证|审结|答复|回复|响应|放款|到账|接通)")
 # a cut by so many points is a reduction to reach, not a ceiling
 REDUCE = re.compile(r"低于|降低|下降|减少|压降|回落|下调|降")
 # a rate or price the government sets for everyone
@@ -24,6 +25,10 @@ def _op(clause: str, s: int, e: int, prev_end: int, unit: str | None = None) -> 
     near = clause[max(prev_end, s - 4):s]
     if unit and unit.endswith("百分点") and REDUCE.search(before):
         return ">="  # 融资成本低于去年同期0.5个百分点: a reduction of at least that much
+    if unit in ("个环节", "环节"):
+        return "<="  # 压减至1个环节: steps are a ceiling
+    if unit in ("天", "日", "个工作日", "工作日", "小时", "分钟", "个自然日", "自然日") and DONE_AFTER.match(clause[e:]):
+        return "<="  # 1天办结: a time limit
     if unit and "/" in unit and not re.match(r"(?:及?以[上下内])", after):
         return "="  # a price set for everyone: 0.6318元/千瓦时
     if (SET_VERB.search(near) and RATE_SUBJECT.search(clause[:s]) or SET_RATE.search(clause[:s])) \

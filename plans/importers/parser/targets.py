@@ -7,7 +7,7 @@ from .benefits import not_a_target
 from .targetops import _op
 
 UNITS = [
-    "个百分点", "百分点", "个工作日", "个月", "个自然日", "自然日", "工作日", "平方公里", "平方米", "万平方米",
+    "个百分点", "个环节", "环节", "百分点", "个工作日", "个月", "个自然日", "自然日", "工作日", "平方公里", "平方米", "万平方米",
     "人次", "场次", "户次", "件次", "家次", "批次", "个次",
     "个", "项", "家", "户", "人", "场", "次", "列", "件", "条", "所", "座", "处", "台", "套", "名", "天",
     "小时", "分钟", "公里", "千米", "亩", "吨", "倍", "篇", "期", "轮", "栋", "辆", "间", "笔", "份", "班", "趟",
@@ -31,6 +31,8 @@ RANGE_RE = re.compile(
     r"(?P<mult>万|亿)?\s*(?P<unit>" + UNIT_RE + r"))"
 )
 HALF_RE = re.compile(r"一半")
+# 实现开办0成本: exactly none, as a state to reach (not 零成本大礼包, a name, nor a quoted slogan)
+ZERO_RE = re.compile(r"(?<=实现|达到|做到)[^，,。；;“”]{0,12}?(?<![\d.])(?:0|零)(?=成本|费用|收费)(?![\u4e00-\u9fff]{0,2}(?:礼包|套餐))")
 # years as a quantity (not a date) only after a verb of reaching: 达到5年 / 延长至3年
 YEARS_RE = re.compile(r"(?:达到|超过|延长至|延长到|提高到|提升至|保持在|达)\s*(?P<n>\d{1,2}(?:\.\d+)?)\s*年(?![\d月底末内前度])")
 SCOPE_OPENING = re.compile(r"^(?:围绕|聚焦|针对|按照|依据|结合|对照|紧扣|重点围绕|重点聚焦)")
@@ -132,6 +134,7 @@ def find_targets(text: str) -> list[dict]:
 def _clause_targets(clause: str, sentence: str = "") -> list[dict]:
     spans = _quoted_spans(clause)
     figs = []  # (start, end, value, unit)
+    zeros = []  # figures whose op is = whatever the words around say
     ranges = []  # (start, end, lo, hi)
     for m in RANGE_RE.finditer(clause):
         if _in_spans(m.start(), spans) or clause[max(0, m.start() - 1):m.start()] in ("第",):
@@ -193,6 +196,10 @@ def _clause_targets(clause: str, sentence: str = "") -> list[dict]:
     for m in PERCENT_WORD_RE.finditer(clause):
         if not _in_spans(m.start(), spans):
             figs.append((m.start(), m.end(), 100.0, "%"))
+    for m in ZERO_RE.finditer(clause):  # 0成本 / 动态清零: exactly none
+        if not _in_spans(m.start(), spans):
+            zeros.append((m.start(), m.end(), 0.0, None))
+    figs.extend(zeros)
     for m in YEARS_RE.finditer(clause):  # 平均生存周期达到5年: a span of years to reach
         if not _in_spans(m.start("n"), spans):
             figs.append((m.start("n"), m.end(), float(m.group("n")), "年"))
@@ -264,6 +271,8 @@ def _clause_targets(clause: str, sentence: str = "") -> list[dict]:
                 u = last_unit
         else:
             op = _op(masked, s, e, prev_end, u)
+        if any(z[0] == s for z in zeros):
+            op = "="
         if s in range_at:  # 3-5天: the bound the commitment is about
             v = v if op in ("<=", "<") else range_at[s]
         if i in baseline_of:

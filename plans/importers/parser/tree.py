@@ -37,6 +37,18 @@ def add_line(node: Node, text: str):
 _INLINE_SUB = re.compile(r"(?<=[。；;])\s*(?=[（(]\d{1,2}[）)])")
 
 
+_RUN_ON = re.compile(r"^(?P<head>[^。；;，,：:（(]{2,20}?)\s*(?P<sub>(?:[（(][一1１][）)]|1[.．、])\s*\S.*)$", re.S)
+
+
+def split_run_on_heading(text: str) -> list[str] | None:
+    """二、工作措施（一）降低企业税收负担…: a section heading run into its first sub-item
+    (the line break lost) — read as the heading, then the sub-item."""
+    m = _RUN_ON.match(text)
+    if not m or not match_label(m.group("sub")):
+        return None
+    return [m.group("head").strip(), m.group("sub").strip()]
+
+
 def split_inline_items(text: str) -> list[str]:
     """A measure whose paragraph runs on into its own (1)…。(2)… sub-measures, each opening a
     sentence: the measure and its sub-measures. An enumeration after a colon stays inside."""
@@ -103,7 +115,7 @@ def build_narrative(blocks: list, table_headers: dict, sig_ids: set) -> tuple[li
             signed.append(b)
         if lm:
             started = True
-            for k, piece in enumerate(split_inline_items(lm[2])):
+            for k, piece in enumerate(split_run_on_heading(lm[2]) or split_inline_items(lm[2])):
                 if k == 0:
                     builder.add(Node(lm[1], lm[0], piece, b.loc))
                 else:

@@ -1,0 +1,41 @@
+"""The item tree from numbered paragraphs (parser/tree.py). Examples written for the rule."""
+from __future__ import annotations
+
+from .test_genre import by_title, flat, parse_txt
+
+
+def test_it_leaves_out_the_covering_notices_numbered_paragraphs():
+    result = parse_txt("某区人民政府办公室关于印发某方案的通知\n各部门：\n现将方案印发给你们，请认真贯彻执行。\n"
+                       "一、各单位要高度重视，于2024年2月10日前报送联系人。\n二、每季度末报送进展。\n"
+                       "某区人民政府办公室\n2024年1月8日\n"
+                       "某区2024年重点任务分解方案\n一、稳增长\n（一）新增市场主体3000户。\n责任单位：区市场监管局\n")
+    labels = [(it["label"], it["title"]) for it in flat(result["items"])]
+    assert labels == [("一", "稳增长"), ("（一）", "新增市场主体3000户")]
+    assert result["title"] == "某区2024年重点任务分解方案"
+
+
+def test_it_splits_sub_measures_run_into_the_measures_paragraph():
+    result = parse_txt("某市攻坚方案\n一、任务\n1.扩大工业投资。全年完成工业投资100亿元。(1)推进技改。实施技改项目50个以上。"
+                       "(2)培育新兴产业。新增规上企业20家。\n")
+    one = by_title(result, "扩大工业投资")
+    assert [c["label"] for c in one["children"]] == ["(1)", "(2)"]
+    assert [(t["value"], t["unit"]) for t in one["children"][0]["targets"]] == [(50, "个")]
+
+
+def test_it_keeps_an_enumeration_after_a_colon_inside_the_measure():
+    result = parse_txt("某市攻坚方案\n一、任务\n1.完善机制。主要包括：(1)建立台账；(2)定期调度。\n")
+    assert by_title(result, "完善机制")["children"] == []
+
+
+def test_it_joins_a_hard_wrapped_paragraph():
+    result = parse_txt("某县若干政策\n一、支持企业\n（一）支持软件企业。对年销售收入首次突破 1000 万元、\n2000 万元的，"
+                       "分别给予奖励。全年新增软件企业\n10家。\n")
+    item = by_title(result, "支持软件企业")
+    assert [(t["op"], t["value"], t["unit"]) for t in item["targets"]] == [(">=", 10, "家")]
+
+
+def test_it_splits_a_run_on_heading_into_its_numbered_parts():
+    result = parse_txt("某区方案\n二、工作措施（一）降低企业用地成本。推行弹性年期供地。\n（二）降低物流成本。新增货运线路3条。\n")
+    two = [it for it in result["items"] if it["label"] == "二"][0]
+    assert two["title"] == "工作措施"
+    assert [c["label"] for c in two["children"]] == ["（一）", "（二）"]
