@@ -28,6 +28,16 @@ __all__ = ["Node", "parse_blocks"]
 
 # --------------------------------------------------------------------------- main
 def parse_blocks(blocks: list, filename: str = "", known_units=(), year: int | None = None) -> dict:
+    """The plan read from a reader's blocks, in the shape of ``shared/gold/README.md``.
+
+    ``known_units``: an optional iterable of the region's unit names, aliases included (plain
+    strings). With it, names printed run together are split on them (市行政审批局市司法局), a name
+    the suffix grammar would not take for a unit (an alias such as 发改) is recognised, and every
+    unit read that is not in it is listed in ``unknown_units``. Without it the grammar alone reads
+    the names. ``year``: the plan year when the caller knows it (else read from the document).
+    Each item also carries ``source`` (the paragraphs or table rows it was read from, as printed)
+    and ``loc``; the result carries ``year_guessed``, ``warnings`` and ``unknown_units``.
+    """
     known = frozenset(u.strip() for u in (known_units or ()) if u and u.strip())
     warnings: list[dict] = []
     blocks = restore_text_tables(split_run_on_lines(blocks))
@@ -78,7 +88,7 @@ def parse_blocks(blocks: list, filename: str = "", known_units=(), year: int | N
         if id(t) not in table_headers:
             continue
         h, roles, _h0 = table_headers[id(t)]
-        tnodes = build_table_tree(t, h, roles, plan_year, warnings)
+        tnodes = build_table_tree(t, h, roles, plan_year, warnings, known)
         if not narr or not any(not n.from_table for n in narr):
             # no narrative to attach to: a second table (another sheet, the rest of a table
             # after a page break) adds its own rows rather than overwriting the first's
@@ -106,6 +116,9 @@ def parse_blocks(blocks: list, filename: str = "", known_units=(), year: int | N
         "issuer": issuer,
         "issued_on": issued_on,
         "year": plan_year,
+        # True when nothing in the text states the plan year (title, 文号, signature, dated
+        # deadlines): the review page asks the admin to confirm it
+        "year_guessed": bool(year_note),
         "items": [to_dict(n) for n in narr],
         "warnings": warnings,
         "unknown_units": unknown,

@@ -147,7 +147,9 @@ def to_dict(n: Node) -> dict:
     if n.ongoing:
         d["ongoing"] = True
     d["text"] = n.text()  # the item's full wording (heading + body), for the review page and search
-    d["source"] = n.loc
+    # what the review page shows beside the reading: the paragraph(s) or table row(s) as printed
+    d["source"] = "\n".join(n.src) if n.src else n.text()
+    d["loc"] = n.loc
     d["children"] = [to_dict(c) for c in n.children]
     return d
 

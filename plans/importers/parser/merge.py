@@ -59,6 +59,8 @@ def merge_table(narr: list[Node], table_nodes: list[Node], warnings: list, path:
         here = path + ((t.label or t.first[:10]),)
         if match is not None:
             match.merged_table = True
+            for x in t.src:
+                match.add_source(x)
             if _norm(_title(t.first)) != _norm(_title(match.first)) and _sim(match.first, t.first) < 0.98:
                 warnings.append(_warn(
                     "table_mismatch",

@@ -20,6 +20,7 @@ class Node:
     t_deadline: str | None = None
     t_target: str | None = None  # an indicator table's 目标值 (with its 基数), as a phrase
     merged_table: bool = False
+    src: list = field(default_factory=list)  # the paragraphs / table rows as printed, for the review page
     # computed
     title: str = ""
     lead: list = field(default_factory=list)
@@ -33,6 +34,10 @@ class Node:
 
     def text(self) -> str:
         return "\n".join([self.first] + self.body)
+
+    def add_source(self, text: str):
+        if text and text not in self.src:
+            self.src.append(text)
 
 
 class TreeBuilder:

@@ -66,7 +66,8 @@ def _seq_label(seq: str):
     return match_label(seq + "、x") if not seq.startswith(("（", "(")) else match_label(seq + "x")
 
 
-def build_table_tree(table: Table, start: int, roles: dict[int, str], year: int, warnings: list) -> list[Node]:
+def build_table_tree(table: Table, start: int, roles: dict[int, str], year: int, warnings: list,
+                     known: frozenset = frozenset()) -> list[Node]:
     b = TreeBuilder()
     cols = {r: [i for i, rr in roles.items() if rr == r] for r in set(roles.values())}
 
@@ -94,6 +95,7 @@ def build_table_tree(table: Table, start: int, roles: dict[int, str], year: int,
         if [re.sub(r"\s+", "", c) for c in row] in header_rows:
             continue  # the header repeated on a new page
         distinct = set(vals)
+        row_text = " | ".join(dict.fromkeys(c.strip().replace("\n", " ") for c in row if c.strip()))
         seq_cells = [row[i] for i in cols.get("seq", []) if i < len(row) and row[i]]
         rest_vals = [c for i, c in enumerate(row) if c and i not in cols.get("seq", [])]
         seq_heading = (seq_cells and len(set(rest_vals)) == 1 and len(rest_vals) >= 3
@@ -110,6 +112,7 @@ def build_table_tree(table: Table, start: int, roles: dict[int, str], year: int,
             else:
                 node = Node(None, None, t, loc, from_table=True)
                 b.add_unlabelled(node)
+            node.add_source(row_text)
             cur_group, prev_group = node, t
             prev_cells = {k: "" for k in prev_cells}
             continue
@@ -129,6 +132,7 @@ def build_table_tree(table: Table, start: int, roles: dict[int, str], year: int,
                 # an unnumbered category (主要内容) holds the numbered tasks of its rows
                 gnode = Node(None, "table_group", group, loc, from_table=True)
                 b.add(gnode)
+            gnode.add_source(group)
             cur_group, prev_group, new_group = gnode, group, True
             prev_cells = {k: "" for k in prev_cells}
         target = None
@@ -161,6 +165,7 @@ def build_table_tree(table: Table, start: int, roles: dict[int, str], year: int,
             target = cur_group
         if target is None:
             continue
+        target.add_source(row_text)
         cells = {k: get(row, k) for k in prev_cells}
         if not new_group:
             own_units = any(cells[k] for k in ("units", "lead", "co"))
@@ -175,20 +180,20 @@ def build_table_tree(table: Table, start: int, roles: dict[int, str], year: int,
         prev_cells = cells
         lead, co = [], []
         if cells["lead"]:
-            lead = _cell_units(cells["lead"])
+            lead = _cell_units(cells["lead"], known)
         if cells["co"]:
-            co += _cell_units(cells["co"])
+            co += _cell_units(cells["co"], known)
         phrase = parse_unit_phrase("，".join(x for x in cells["units"].split("\n") if x.strip())) \
             if cells["units"] and re.search(r"牵头|主责|配合|协办", cells["units"]) \
             and not re.search(r"[（(]牵头[）)]", cells["units"]) else None
         if phrase and phrase[0] and not lead:  # 县司法局牵头，各执法部门配合 in one 责任单位 cell
             lead, co = list(phrase[0]), list(phrase[1]) + co
         elif cells["units"]:
-            names = _cell_units(cells["units"])
+            names = _cell_units(cells["units"], known)
             m = re.search(r"[（(]牵头[）)]", cells["units"])
             if lead or m:
                 if m:
-                    first = _cell_units(cells["units"][:m.start()])
+                    first = _cell_units(cells["units"][:m.start()], known)
                     lead += first
                     names = [n for n in names if n not in first]
                 co = names + co
@@ -208,13 +213,13 @@ def build_table_tree(table: Table, start: int, roles: dict[int, str], year: int,
     return b.roots
 
 
-def _cell_units(cell: str) -> list[str]:
+def _cell_units(cell: str, known: frozenset = frozenset()) -> list[str]:
     out = []
     for line in cell.split("\n"):
         line = line.strip()
         if not line:
             continue
-        r = parse_unit_phrase(line)
+        r = parse_unit_phrase(line, known)
         if r:
             out += r[0] + r[1]
     seen, res = set(), []

@@ -30,8 +30,11 @@ def add_line(node: Node, text: str):
             node.body[-1] = last + text
         else:
             node.first = last + text
+        if node.src:
+            node.src[-1] += text
     else:
         node.body.append(text)
+        node.add_source(text)
 
 
 _INLINE_SUB = re.compile(r"(?<=[。；;])\s*(?=[（(]\d{1,2}[）)])")
@@ -78,6 +81,7 @@ def build_narrative(blocks: list, table_headers: dict, sig_ids: set) -> tuple[li
                     vals = list(dict.fromkeys(c for c in r if c and not is_furniture(c)))
                     if vals and not any(FOOTER_LINE.search(c.strip()) for c in r if c):
                         builder.current.body.append(" ".join(vals))
+                        builder.current.add_source(" | ".join(vals))
             continue
         if id(b) in sig_ids:
             if started and signed is None:
@@ -115,12 +119,16 @@ def build_narrative(blocks: list, table_headers: dict, sig_ids: set) -> tuple[li
             signed.append(b)
         if lm:
             started = True
-            for k, piece in enumerate(split_run_on_heading(lm[2]) or split_inline_items(lm[2])):
+            pieces = split_run_on_heading(lm[2]) or split_inline_items(lm[2])
+            for k, piece in enumerate(pieces):
                 if k == 0:
-                    builder.add(Node(lm[1], lm[0], piece, b.loc))
+                    node = Node(lm[1], lm[0], piece, b.loc)
+                    node.add_source(b.text if len(pieces) == 1 else b.text[:b.text.find(piece) + len(piece)])
                 else:
                     sub = match_label(piece)
-                    builder.add(Node(sub[1], sub[0], sub[2], b.loc))
+                    node = Node(sub[1], sub[0], sub[2], b.loc)
+                    node.add_source(piece)
+                builder.add(node)
         elif not started:
             pre.append(b)
         elif builder.current is not None:

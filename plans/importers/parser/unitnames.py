@@ -94,7 +94,7 @@ def split_units(text: str, known: frozenset = frozenset()) -> list[str]:
         p = _clean(p)
         if not p:
             continue
-        if merged and (len(p) < 3 or not (looks_like_unit(p) or p.startswith(UNIT_PREFIXES))):
+        if merged and p not in known and (len(p) < 3 or not (looks_like_unit(p) or p.startswith(UNIT_PREFIXES))):
             merged[-1] = merged[-1] + "、" + p  # 各乡镇、街道
         else:
             merged.append(p)

@@ -120,7 +120,7 @@ def _find_units(text: str, known: frozenset = frozenset()):
             # （区委编办、区司法局；2026年9月底前）closing the item: units without a role word
             if re.match(r"^\s*(?:[。；;]|$)", text[m.end():]):
                 r = parse_unit_phrase(inner, known)
-                if r and all(looks_like_unit(u) and u.startswith(UNIT_PREFIXES) and len(u) <= 24
+                if r and all(u in known or looks_like_unit(u) and u.startswith(UNIT_PREFIXES) and len(u) <= 24
                              for u in r[0] + r[1]):
                     rest = inner
                     for u in sorted(r[0] + r[1], key=len, reverse=True):
@@ -132,7 +132,7 @@ def _find_units(text: str, known: frozenset = frozenset()):
         if not re.search(r"(?:牵头|负责|单位|部门|主体)", inner):
             continue
         r = parse_unit_phrase(inner, known)
-        if r and all(looks_like_unit(u) and not _ROLE_ONLY.match(u) and not _NOT_A_UNIT.search(u)
+        if r and all(u in known or looks_like_unit(u) and not _ROLE_ONLY.match(u) and not _NOT_A_UNIT.search(u)
                      for u in r[0] + r[1]):
             best = (r[0], r[1], m.group(0))
     if best or bare:
@@ -172,7 +172,7 @@ def _units_sentence(text: str, known: frozenset = frozenset()):
         if not r:
             continue
         names = r[0] + r[1]
-        if not all(looks_like_unit(u) and len(u) <= 24 for u in names):
+        if not all(u in known or looks_like_unit(u) and len(u) <= 24 for u in names):
             continue
         rest = body
         for u in sorted(names, key=len, reverse=True):

@@ -35,6 +35,7 @@ def comparable(result: dict) -> dict:
     def strip(items):
         for it in items:
             it.pop("source", None)
+            it.pop("loc", None)
             strip(it.get("children") or [])
 
     strip(out["items"])

@@ -39,3 +39,20 @@ def test_it_splits_a_run_on_heading_into_its_numbered_parts():
     two = [it for it in result["items"] if it["label"] == "二"][0]
     assert two["title"] == "工作措施"
     assert [c["label"] for c in two["children"]] == ["（一）", "（二）"]
+
+
+def test_it_gives_each_item_the_text_it_was_read_from():
+    result = parse_txt("某区方案\n一、优化审批\n1.推行告知承诺制。对20个事项实行告知承诺，\n减少证明材料。\n（区司法局负责）\n")
+    one = by_title(result, "推行告知承诺制")
+    assert one["source"] == "1.推行告知承诺制。对20个事项实行告知承诺，减少证明材料。\n（区司法局负责）"
+    assert one["loc"] == "第3行"
+
+
+def test_it_gives_a_table_row_as_the_source_of_its_item():
+    result = parse_txt("某区任务表\n| 序号 | 重点任务 | 牵头单位 |\n| 1 | 建设企业服务中心。 | 区发改局 |\n")
+    assert by_title(result, "建设企业服务中心")["source"] == "1 | 建设企业服务中心。 | 区发改局"
+
+
+def test_it_says_when_the_plan_year_is_guessed():
+    assert parse_txt("某区方案\n一、任务\n1.做好服务。\n", year=None)["year_guessed"] is True
+    assert parse_txt("某区2024年方案\n一、任务\n1.做好服务。\n")["year_guessed"] is False

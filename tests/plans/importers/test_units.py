@@ -73,3 +73,10 @@ def test_it_marks_units_missing_from_the_region_registry_and_knows_its_aliases()
     assert result["unknown_units"] == []
     result = parse_bytes(text, "p.txt", known_units=["区市场监管局"])
     assert result["unknown_units"] == ["区数据局"]
+
+
+def test_it_recognises_an_alias_from_the_registry_that_the_grammar_would_not():
+    text = "某区方案\n1.做好登记。（发改、区财政局按职责分工负责）\n".encode("utf-8")
+    assert parse_bytes(text, "p.txt")["items"][0]["co_units"] == []
+    result = parse_bytes(text, "p.txt", known_units=["发改", "区财政局"])
+    assert result["items"][0]["co_units"] == ["发改", "区财政局"]
