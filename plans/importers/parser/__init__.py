@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..blocks import Paragraph, Table
 from ..errors import ImportRefused
-from .document import find_signature, find_title, find_year
+from .document import NO_YEAR, find_signature, find_title, find_year
 from .furniture import check_not_compilation, split_run_on_lines, split_toc
 from .items import collect_warnings, finalize, to_dict
 from .merge import _check_table_text, merge_table
@@ -107,7 +107,7 @@ def parse_blocks(blocks: list, filename: str = "", known_units=(), year: int | N
 
     rules = UnitRules()
     rules.read("\n".join(p.text for p in pre))  # a notice's 排在首位的为牵头单位 holds for the plan
-    finalize(narr, plan_year, known, warnings, rules=rules)
+    finalize(narr, plan_year, known, warnings, rules=rules, year_known=year_note != NO_YEAR)
     unknown: list[str] = []
     collect_warnings(narr, known, warnings, unknown)
     return {

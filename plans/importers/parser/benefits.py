@@ -54,6 +54,6 @@ def not_a_target(sentence: str, clause: str, s: int, e: int, unit: str | None) -
         return True
     if _THRESHOLD_AFTER.match(after):
         return True
-    if _RANK.search(before) and unit in ("位", "名"):
-        return True
+    if _RANK.search(before) and unit in ("位", "名") and re.match(r"\s*(?:以内)?的", after):
+        return True  # 前10位的项目 names who qualifies; 进入全省前3名 is an aim (a target)
     return False

@@ -193,10 +193,13 @@ def parse_deadline_cell(text: str, year: int):
     m = re.fullmatch(r"(?:到|至|于)?(20\d\d)年?(?:度|全年|年底|年末|底|末)?(?:前|之前|以前)?(?:完成|实现|落实)?", t)
     if m:  # a year alone: by its end
         return {"text": t, "date": date(int(m.group(1)), 12, 31).isoformat()}, False
-    m = re.fullmatch(r"(\d{1,2})月?", t) or re.fullmatch(r"(\d{1,2})月份?(?:[\u4e00-\u9fff]{2,6})", t)
-    if m and 1 <= int(m.group(1)) <= 12:  # 9月 / 9月投入使用: the month the step is due in
+    m = re.fullmatch(r"(\d{1,2})月?", t)
+    if m and 1 <= int(m.group(1)) <= 12:
         return {"text": t, "date": _month_end(year, int(m.group(1))).isoformat()}, False
     d = find_deadline(t, year)
+    m = re.fullmatch(r"(\d{1,2})月份?(?![底末初中上下前])[\u4e00-\u9fff]{2,6}", t)
+    if not d and m and 1 <= int(m.group(1)) <= 12:  # 9月投入使用: the month the step is due in
+        return {"text": t, "date": _month_end(year, int(m.group(1))).isoformat()}, False
     if d:
         # a cell with stages (6月底前完成制度建设，12月底前全面推开): the task is due at the last
         rest, last = t, d

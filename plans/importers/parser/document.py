@@ -27,6 +27,7 @@ EVENTS = [  # (every pattern must occur, year)
     ((re.compile(r"新型冠状病毒感染的?肺炎"),), 2020),
     ((re.compile(r"新冠肺炎疫情"), re.compile(r"复工复产")), 2020),
 ]
+NO_YEAR = "方案中没有年份，暂按当前年度处理，请核对"  # nothing dates the text: deadlines get no date
 FIVE_YEAR = {"十三五": 2016, "十四五": 2021, "十五五": 2026, "十六五": 2031}
 
 
@@ -171,6 +172,6 @@ def find_year(title: str, issued_on: str | None, all_text: str, override: int | 
                 latest = y
     if latest:
         return latest + 1, "方案中没有年份，按引用的最近一次中央全会推断方案年度，请核对"
-    return date.today().year, "方案中没有年份，暂按当前年度处理，请核对"
+    return date.today().year, NO_YEAR
 
 

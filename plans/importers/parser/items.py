@@ -34,7 +34,7 @@ def intro_is_task(body: list[str]) -> bool:
 
 
 def finalize(nodes: list[Node], year: int, known: frozenset, warnings: list, inherited=None, level=1,
-             excluded=False, path=(), rules: UnitRules | None = None):
+             excluded=False, path=(), rules: UnitRules | None = None, year_known: bool = True):
     rules = rules if rules is not None else UnitRules()
     for n in nodes:
         n.title = _title(n.first)
@@ -103,6 +103,9 @@ def finalize(nodes: list[Node], year: int, known: frozenset, warnings: list, inh
             # a year in a heading over sub-items (一、2023年主要预期目标) dates the section, it is no task
             n.actionable = has_body or n.own_units or (bool(n.deadline) and not n.children) \
                 or (not n.children and level > 1)
+        if not year_known and n.deadline and not re.search(r"20\d\d", n.deadline["text"]):
+            # the plan year is only today's, for want of any: 9月底前 keeps its words, not a date
+            n.deadline = dict(n.deadline, date=None)
         if not n.actionable and not n.from_table:
             # a heading's year frames its targets (到2025年…达到90%), it is not a completion date
             n.deadline = None
@@ -110,7 +113,7 @@ def finalize(nodes: list[Node], year: int, known: frozenset, warnings: list, inh
             n.co = n.co + rules.standing_for(n.lead, n.co)
         n.level = level
         finalize(n.children, year, known, warnings,
-                 (n.lead, n.co) if (n.lead or n.co) else inherited, level + 1, ex, here, rules)
+                 (n.lead, n.co) if (n.lead or n.co) else inherited, level + 1, ex, here, rules, year_known)
         n.path = here
 
 

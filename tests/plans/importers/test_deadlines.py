@@ -49,7 +49,7 @@ def test_it_gives_a_heading_over_subitems_no_deadline_from_its_year():
 
 
 def test_it_makes_a_section_with_its_own_task_paragraph_actionable():
-    result = parse_txt("某县稳投资若干措施\n一、扩大有效投资\n全年计划实施重点项目120个，完成投资60亿元，"
+    result = parse_txt("某县2024年稳投资若干措施\n一、扩大有效投资\n全年计划实施重点项目120个，完成投资60亿元，"
                        "形成实物工作量。\n1.加大财政支持。县财政统筹安排资金5亿元。\n")
     head = by_title(result, "扩大有效投资")
     assert head["actionable"] is True
@@ -75,3 +75,12 @@ def test_it_marks_the_year_as_guessed_when_the_text_dates_it_only_by_an_event():
     assert result["year"] == 2020
     assert [w for w in result["warnings"] if w["code"] == "year_guessed"]
     assert by_title(result, "减免房租")["deadline"]["date"] == "2020-03-31"
+
+
+def test_it_keeps_the_words_but_no_date_when_nothing_dates_the_plan():
+    result = parse_txt("某区方案\n一、任务\n1.建成驿站。9月底前投入使用。\n")
+    assert result["year_guessed"] is True
+    assert by_title(result, "建成驿站")["deadline"] == {"text": "9月底前", "date": None}
+    # told the year, the month gets its date
+    told = parse_txt("某区方案\n一、任务\n1.建成驿站。9月底前投入使用。\n", year=2024)
+    assert by_title(told, "建成驿站")["deadline"]["date"] == "2024-09-30"

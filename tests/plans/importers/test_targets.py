@@ -37,11 +37,15 @@ def test_it_reads_the_op_from_the_wording(text, expected):
     "对投资额2000万元以上的项目优先供地。",  # a threshold
     "困难企业可申请缓缴社会保险费，期限不超过6个月。",  # terms of a relief
     "在已纳入的交通运输等5个行业基础上扩大范围。",  # the size of a scope
-    "进入全省营商环境评价前5名。",  # a ranking cut-off
+    "对考核排名前5名的企业予以通报表扬。",  # a ranking cut-off names who qualifies
     "政府采购合同额的10%作为预付款按规定缴纳。",  # (no target either: no reach verb, a payment rule)
 ])
 def test_it_does_not_take_benefits_thresholds_scopes_or_ranks_for_targets(text):
     assert _t(text) == [] or text.startswith("政府采购")  # the last one only checks no crash
+
+
+def test_it_keeps_a_rank_to_reach_as_a_target():
+    assert _t("营商环境评价进入全省前5名。") == [("<=", 5, "名", None)]
 
 
 def test_it_keeps_a_budget_allocation_and_a_training_count_as_targets():
