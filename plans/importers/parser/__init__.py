@@ -19,6 +19,7 @@ from .items import collect_warnings, finalize, to_dict
 from .merge import _check_table_text, merge_table
 from .nodes import Node, _warn
 from .tables import _find_header, _table_roles, build_table_tree
+from .gluedtable import restore_glued_tables
 from .texttables import restore_text_tables
 from .tree import _check_structure, build_narrative
 from .unitrules import UnitRules
@@ -40,7 +41,7 @@ def parse_blocks(blocks: list, filename: str = "", known_units=(), year: int | N
     """
     known = frozenset(u.strip() for u in (known_units or ()) if u and u.strip())
     warnings: list[dict] = []
-    blocks = restore_text_tables(split_run_on_lines(blocks))
+    blocks = restore_text_tables(restore_glued_tables(split_run_on_lines(blocks)))
     paras = [b for b in blocks if isinstance(b, Paragraph)]
     tables = [b for b in blocks if isinstance(b, Table)]
 

@@ -65,3 +65,18 @@ def test_it_reads_aligned_columns():
     one = by_title(result, "推行“一件事”集成办理")
     assert _units(one) == (["区数据局"], []) and one["deadline"]["date"] == "2024-05-31"
     assert _units(by_title(result, "开展涉企检查规范行动")) == (["区司法局"], [])
+
+
+def test_it_reads_a_table_whose_cells_were_glued_together():
+    result = parse_txt("1、某区2024年民生实事责任分解表序号项目名称主要内容分管领导牵头单位配合单位"
+                       "1改善出行条件新建停车位800个,改造道路3条。王小明交通局城管局各街道"
+                       "2扩大托育服务新增托位200个。李华卫健局教育局开展托育培训。赵刚民政局\n"
+                       "2、各社区\n")
+    one = by_title(result, "改善出行条件")
+    assert one["label"] == "1"
+    assert _units(one) == (["交通局"], ["城管局", "各街道"])
+    assert [(t["value"], t["unit"]) for t in one["targets"]] == [(800, "个"), (3, "条")]
+    two = by_title(result, "扩大托育服务")
+    # two sub-rows, each with its own leader and lead unit; the page marker "2、" is no text
+    assert _units(two) == (["卫健局", "民政局"], ["教育局", "各社区"])
+    assert "王小明" not in one["lead_units"] + one["co_units"]
