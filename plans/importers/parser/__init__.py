@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..blocks import Paragraph, Table
 from ..errors import ImportRefused
-from .document import NO_YEAR, find_signature, find_title, find_year
+from .document import NO_YEAR, find_signature, find_title, find_year, issuer_from_heading
 from .furniture import check_not_compilation, split_run_on_lines, split_toc
 from .items import collect_warnings, finalize, to_dict
 from .merge import _check_table_text, merge_table
@@ -79,6 +79,8 @@ def parse_blocks(blocks: list, filename: str = "", known_units=(), year: int | N
 
     all_text = "\n".join(p.text for p in paras)
     title = find_title(pre, filename)
+    if issuer is None:
+        issuer = issuer_from_heading(title, pre)
     check_not_compilation(toc, title)
     plan_year, year_note = find_year(title, issued_on, all_text, year)
     if year_note:

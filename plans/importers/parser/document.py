@@ -27,6 +27,7 @@ EVENTS = [  # (every pattern must occur, year)
     ((re.compile(r"新型冠状病毒感染的?肺炎"),), 2020),
     ((re.compile(r"新冠肺炎疫情"), re.compile(r"复工复产")), 2020),
 ]
+SITE_NOTE = re.compile(r"^[（(](?:本文有删减|有删减|此件[^）)]*|来源[^）)]*)[）)]$")
 NO_YEAR = "方案中没有年份，暂按当前年度处理，请核对"  # nothing dates the text: deadlines get no date
 FIVE_YEAR = {"十三五": 2016, "十四五": 2021, "十五五": 2026, "十六五": 2031}
 
@@ -115,6 +116,9 @@ def find_title(pre: list[Paragraph], filename: str) -> str:
             or re.match(r"^(?:附件\s*\d*[:：]?|附件)$", t)
             or re.match(r"^[\u4e00-\u9fff]{2,6}\s*[:：]", t) or is_furniture(t)
             or re.search(r"当前位置|首页\s*[>›»]|[>›»]\s*\S+\s*[>›»]|^(?:首页|【字体|字号|分享到|打印本页|关闭窗口)", t)
+            # a sentence broken off by a hard wrap (为贯彻落实…,结合…)
+            or (re.search(r"[，,]", t) and (len(t) > 20 or re.match(r"(?:为|根据|按照|依据|经|现)", t)))
+            or SITE_NOTE.match(t)
         )
         nxt = pre[i + 1].text.strip() if i + 1 < len(pre) else ""
         is_issuer = bool(_DATE_LINE.match(nxt) or _CN_DATE_LINE.match(nxt)) and _ORG_END.search(t)
@@ -129,9 +133,40 @@ def find_title(pre: list[Paragraph], filename: str) -> str:
     if not runs:
         return re.sub(r"\.[A-Za-z0-9]+$", "", filename or "")
     with_words = [r for r in runs if TITLE_WORDS.search("".join(r))]
-    best = "".join((with_words or runs)[-1])
+    run = list((with_words or runs)[-1])
+    while len(run) > 1 and is_org_line(run[0]):
+        run.pop(0)  # 中共XX市委 XX市人民政府 above the title: the issuers, not the title
+    best = clean_title("".join(run))
     m = re.match(r"^.{0,30}?关于印发[《〈]?(.+?)[》〉]?的通知$", best)
     return m.group(1) if m else best  # a draft keeps its marker: …方案（征求意见稿）, as the gold does
+
+
+def is_org_line(t: str) -> bool:
+    parts = [x for x in re.split(r"[\s、]+", t.strip()) if x]
+    return bool(parts) and all(len(x) <= 20 and _ORG_END.search(x) and not TITLE_WORDS.search(x) for x in parts)
+
+
+def clean_title(t: str) -> str:
+    """The title as a clerk types it: no 文号, no stray spaces a PDF left between characters, no 《》
+    around the whole."""
+    t = re.sub(r"[（(]?[\u4e00-\u9fff]{1,10}[〔\[［(（]20\d\d[〕\]］)）]\s*\d{1,4}\s*号[）)]?", "", t)
+    t = re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])", "", t).strip()
+    if t.startswith("《") and t.endswith("》") and t.count("《") == 1:
+        t = t[1:-1]
+    return t
+
+
+def issuer_from_heading(title: str, pre: list[Paragraph]) -> str | None:
+    """Without a signature: the issuers printed above the title, or the body named in it
+    (XX市人民政府关于…的意见)."""
+    for p in pre:
+        t = p.text.strip()
+        if is_org_line(t) and not TITLE_WORDS.search(t):
+            nxt = pre[pre.index(p) + 1].text.strip() if pre.index(p) + 1 < len(pre) else ""
+            if nxt and not _DATE_LINE.match(nxt):
+                return "、".join(x for x in re.split(r"[\s、]+", t) if x)
+    m = re.match(r"^((?:中共)?[\u4e00-\u9fff]{2,20}?(?:人民政府办公厅|人民政府办公室|人民政府|委员会|办公厅|办公室))关于", title or "")
+    return m.group(1) if m else None
 
 
 def find_year(title: str, issued_on: str | None, all_text: str, override: int | None):
