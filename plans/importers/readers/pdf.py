@@ -75,6 +75,15 @@ def read_pdf(data: bytes, warnings: list | None = None) -> list:
     return blocks
 
 
+def _reason(exc: Exception) -> str:
+    """pdfplumber wraps pdfminer's errors (a MemoryError included) in its own exception."""
+    chain = [x for x in (exc, exc.__cause__, exc.__context__) if x is not None]
+    if any(isinstance(x, (MemoryError, RecursionError)) for x in chain):
+        return "too_complex"
+    names = " ".join(type(x).__name__ for x in chain)
+    return "encrypted" if ("Password" in names or "Encrypt" in names) else "corrupt"
+
+
 def _extract(data: bytes, max_pages: int) -> dict:
     import io
 
@@ -88,8 +97,7 @@ def _extract(data: bytes, max_pages: int) -> dict:
     except MemoryError:
         raise
     except Exception as e:  # noqa: BLE001 — pdfminer raises a dozen types for a damaged file
-        names = " ".join(type(x).__name__ for x in (e, e.__cause__, e.__context__) if x is not None)
-        return {"refused": "encrypted" if ("Password" in names or "Encrypt" in names) else "corrupt"}
+        return {"refused": _reason(e)}
     if n_pages > max_pages:
         return {"refused": "too_many_pages", "detail": {"pages": n_pages, "limit": max_pages}}
     if n_pages == 0:
@@ -100,11 +108,8 @@ def _extract(data: bytes, max_pages: int) -> dict:
         return {"refused": "scan"}
     except MemoryError:
         raise
-    except RecursionError:
-        return {"refused": "too_complex"}
     except Exception as e:  # noqa: BLE001
-        names = " ".join(type(x).__name__ for x in (e, e.__cause__, e.__context__) if x is not None)
-        return {"refused": "encrypted" if ("Password" in names or "Encrypt" in names) else "corrupt"}
+        return {"refused": _reason(e)}
     text = "".join(b["text"] if b["kind"] == "para" else "".join("".join(r) for r in b["rows"])
                    for b in layout["blocks"])
     if text.count("(cid:") * 7 > len(text) * 0.3:

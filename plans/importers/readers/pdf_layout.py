@@ -84,7 +84,7 @@ def _cell_text(page, bbox) -> str:
         size = max(ln["bottom"] - ln["top"], 4)
         if prev is None:
             out = text
-        elif prev["x1"] + _first_token_width(text, size) >= x1 - 0.5 * size and not match_label(text):
+        elif prev["x1"] + _first_token_width(text, size) >= x1 - size and not match_label(text):
             out = _join(out, text)
         else:
             out += "\n" + text
@@ -208,5 +208,13 @@ def _continue_table(last: dict, more: dict) -> None:
     rows = more["rows"]
     shift = len(last["rows"])
     skip = 1 if rows and rows[0] == last["rows"][0] else 0  # the header row repeated on each page
+    first = rows[skip] if len(rows) > skip else None
+    if first and not first[0] and sum(1 for c in first if not c) * 2 >= len(first):
+        # a row cut by the page break: its first cell (the number) and most others stayed above
+        prev = last["rows"][-1]
+        for c, text in enumerate(first):
+            if text:
+                prev[c] = _join(prev[c], text) if prev[c] else text
+        skip += 1
     last["rows"].extend(rows[skip:])
     last["vmerged"].extend((r - skip + shift, c) for r, c in more["vmerged"] if r >= skip)

@@ -103,11 +103,13 @@ class Numbering:
             n = npr.find(W + "numId")
             i = npr.find(W + "ilvl")
             nid = n.get(W + "val") if n is not None else None
-            il = int(i.get(W + "val")) if i is not None else 0
-        else:
+            il = int(i.get(W + "val")) if i is not None else None
+        if nid is None:  # the list comes from the paragraph style (the level may be set on the paragraph)
             ps = p.find(f"{W}pPr/{W}pStyle")
             if ps is not None and ps.get(W + "val") in self.style_num:
-                nid, il = self.style_num[ps.get(W + "val")]
+                nid, style_il = self.style_num[ps.get(W + "val")]
+                il = style_il if il is None else il
+        il = il or 0
         if not nid or nid == "0" or nid not in self.nums:
             return ""
         levels = self.abstract.get(self.nums[nid], {})
@@ -128,5 +130,10 @@ class Numbering:
             val = cnt.get(k, self.overrides.get(nid, {}).get(k, lvk["start"]))
             return fmt_number(val, lvk["fmt"])
 
-        return re.sub(r"%(\d)", sub, lv["text"])
+        label = re.sub(r"%(\d)", sub, lv["text"])
+        if label and label[-1].isalnum():
+            # Word shows "1<tab>text" for a level text of bare "%1"; the tab is layout, not text, and
+            # "1推进" would no longer read as a label: a full stop keeps the number a number.
+            label += "．"
+        return label
 
