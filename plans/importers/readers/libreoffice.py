@@ -65,8 +65,12 @@ def convert_to_docx(data: bytes, filename: str = "") -> bytes:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp, "TMPDIR": tmp, "LANG": "C.UTF-8",
                "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": ""}
 
-        def limits():  # in the child, before exec: nothing it writes may exceed the cap
-            resource.setrlimit(resource.RLIMIT_FSIZE, (cap, cap))
+        # no file it writes (profile, output) may grow past the cap, 8 MB at least for the profile;
+        # the output itself is checked against the cap below
+        fsize = max(cap, 8 * 1024 * 1024) + 1
+
+        def limits():  # in the child, before exec
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 cwd=tmp, env=env, preexec_fn=limits, start_new_session=True)
@@ -84,7 +88,7 @@ def convert_to_docx(data: bytes, filename: str = "") -> bytes:
             raise ImportRefused(
                 f"LibreOffice 无法读取这个 {name} 文件（文件已损坏，或不是 Word / WPS 文字文档）。"
                 f"{SAVE_AS}。", "convert_failed")
-        if out.stat().st_size >= cap:
+        if out.stat().st_size > cap:
             raise ImportRefused(
                 f"{name} 文件转换后超过 {cap // 1024 // 1024} MB 的上限，已拒绝导入。"
                 "请删除文件中的图片等内容后重新上传。", "too_large")
