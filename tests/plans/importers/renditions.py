@@ -40,8 +40,10 @@ def build_plan_docx(*, filler: int = 0) -> bytes:
     doc.add_paragraph(INTRO)
     doc.add_paragraph("一、工作目标")
     doc.add_paragraph("到2025年底，企业开办时间压缩至1个工作日以内，政务服务事项网上可办率达到95%以上。")
+    import cn2an
+
     for k in range(filler):
-        doc.add_paragraph(f"（{'一二三四五六七八九十'[k % 10]}）工作要求{k + 1}。各乡镇、各部门要认真落实本方案，"
+        doc.add_paragraph(f"（{cn2an.an2cn(k + 1)}）工作要求{k + 1}。各乡镇、各部门要认真落实本方案，"
                           "按照职责分工细化工作举措，确保各项任务按时完成。")
     doc.add_paragraph("二、重点任务")
     table = doc.add_table(rows=1, cols=4)
