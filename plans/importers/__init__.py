@@ -1,4 +1,5 @@
-"""Plan document importers (.txt in any Chinese encoding, .docx, .xlsx).
+"""Plan document importers (.txt in any Chinese encoding, .docx, .xlsx, .pdf with a text layer,
+.doc / .wps through LibreOffice).
 
 Public API::
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import os
 
 from .errors import ImportRefused
-from .readers import MAX_BYTES, read_blocks
+from .readers import MAX_BYTES, read_document
 
 __all__ = ["ImportRefused", "parse_bytes", "parse_path"]
 
@@ -25,9 +26,9 @@ def parse_bytes(data: bytes, filename: str = "", *, known_units=(), year: int | 
 
     if data is None:
         data = b""
-    _kind, blocks = read_blocks(bytes(data), filename)
+    doc = read_document(bytes(data), filename)
     try:
-        return parse_blocks(blocks, os.path.basename(filename or ""), known_units=known_units, year=year)
+        result = parse_blocks(doc.blocks, os.path.basename(filename or ""), known_units=known_units, year=year)
     except ImportRefused:
         raise
     except RecursionError as e:
@@ -38,6 +39,9 @@ def parse_bytes(data: bytes, filename: str = "", *, known_units=(), year: int | 
             "也可以把方案另存为 .docx 或 .txt 后再试。",
             "parser_error",
         ) from e
+    # what the reader could not read faithfully comes first: it explains gaps the parser then sees
+    result["warnings"] = list(doc.warnings) + list(result.get("warnings") or [])
+    return result
 
 
 def parse_path(path, *, known_units=(), year: int | None = None) -> dict:

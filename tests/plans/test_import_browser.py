@@ -77,3 +77,28 @@ def test_it_shows_a_clear_message_for_a_refused_file(live_server, page, tmp_path
     assert "PDF" in text or "pdf" in text
     screenshot(page, "import-4-refused")
     assert Plan.objects.count() == plans_before
+
+
+def test_it_imports_a_pdf_with_a_table_through_the_upload_page(live_server, page, tmp_path):
+    from tests.plans.importers import renditions
+
+    cast = Cast()
+    pdf = tmp_path / "营商环境攻坚行动方案.pdf"
+    pdf.write_bytes(renditions.plan_file("pdf"))  # LibreOffice's PDF of a Word plan with a ruled table
+    browser_login(page, live_server, "admin")
+    page.goto(f"{live_server.url}/plans/import/")
+    page.select_option("#id_region", label=str(cast.region))
+    page.set_input_files("#id_file", str(pdf))
+    with celery_worker():
+        page.click("text=上传并解析")
+        page.wait_for_selector("a:has-text('进入审核页面'), #message.error", timeout=120000)
+    assert ImportJob.objects.get().status == "done", ImportJob.objects.get().message
+    page.click("text=进入审核页面")
+    page.wait_for_selector("text=识别结果")
+    screenshot(page, "import-5-pdf-review")
+    body = page.inner_text("body")
+    plan = Plan.objects.get(source_name=pdf.name)
+    assert plan.title == renditions.PLAN_TITLE and plan.year == 2025
+    for _number, measure, unit, _deadline in renditions.TABLE_ROWS:
+        assert measure[:15] in body
+        assert unit in body

@@ -31,19 +31,14 @@ def test_it_refuses_a_whitespace_only_text_file():
     assert refused("\ufeff  \r\n\r\n".encode("utf-8"), "plan.txt").code == "empty"
 
 
-def test_it_refuses_a_pdf_renamed_docx_by_its_content():
+def test_it_reads_a_pdf_renamed_docx_as_a_pdf_by_its_content():
     exc = refused(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "实施方案.docx")
-    assert exc.code == "pdf" and "PDF" in exc.message and ".docx" in exc.message
+    assert exc.code == "pdf_corrupt" and "PDF" in exc.message and ".docx" in exc.message
 
 
-def test_it_refuses_a_legacy_doc_and_says_to_save_as_docx():
-    exc = refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "方案.doc")
-    assert exc.code == "legacy_office" and ".doc" in exc.message and "另存为" in exc.message
-
-
-def test_it_refuses_a_wps_file():
-    exc = refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "方案.wps")
-    assert ".wps" in exc.message and ".docx" in exc.message
+def test_it_refuses_an_old_excel_file_and_says_to_save_as_xlsx():
+    exc = refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "分工表.xls")
+    assert exc.code == "legacy_office" and ".xls" in exc.message and "另存为" in exc.message
 
 
 def test_it_refuses_an_image():
