@@ -739,7 +739,7 @@ def _measure_snapshot(m: Measure) -> dict:
         "deadline": m.deadline.isoformat() if m.deadline else None, "deadline_text": m.deadline_text,
         "ongoing": m.ongoing,
         "units": [f"{u.name_as_printed}（{u.get_role_display()}）" for u in m.unit_links.all()],
-        "targets": [f"{t.metric}{t.op}{t.value.normalize():f}{t.unit}" for t in m.targets.all()],
+        "targets": [f"{t.metric}{t.get_op_display()}{t.value.normalize():f}{t.unit}" for t in m.targets.all()],
     }
 
 
