@@ -178,6 +178,7 @@ class ImportResult:
     unchanged: bool
     diff: ImportDiff
     unknown_units: list[str]
+    task_changes: list[str] = field(default_factory=list)  # a published plan's tasks that followed
 
 
 _MEASURE_FIELDS = ["title", "text", "actionable", "level", "deadline_text", "deadline", "ongoing", "recurring", "label",
@@ -386,7 +387,8 @@ def _plan_import(*, tree: dict, region: Region, source_name: str, source_bytes: 
     tasks = plan_propagate(plan=plan, actor=actor)
     audit(actor=actor, action="plan_import" if created else "plan_reimport", obj=plan,
           after={"source": source_name, "sha256": sha, "diff": diff.as_lines(), "tasks": tasks.as_lines()})
-    return ImportResult(plan=plan, created=created, unchanged=False, diff=diff, unknown_units=unknown)
+    return ImportResult(plan=plan, created=created, unchanged=False, diff=diff, unknown_units=unknown,
+                        task_changes=tasks.as_lines())
 
 
 def _measures_remove(measures: list[Measure], *, diff: ImportDiff | None = None, now=None) -> list[str]:
@@ -642,7 +644,7 @@ def import_job_run(*, job_id: int) -> None:
     elif result.created:
         message = f"已识别 {result.plan.measures.count()} 项，方案已保存为草稿，请审核后发布。"
     else:
-        message = "已按新文件更新方案：" + "；".join(result.diff.as_lines())
+        message = "已按新文件更新方案：" + "；".join(result.diff.as_lines() + result.task_changes)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.DONE, progress=100, plan=result.plan, message=message,
         warnings=tree.get("warnings") or [], unknown_units=result.unknown_units,
