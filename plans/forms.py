@@ -9,8 +9,28 @@ SEP = "、"
 
 
 class ImportUploadForm(forms.Form):
-    region = forms.ModelChoiceField(label="所属区域", queryset=Region.objects.all(), empty_label="请选择区域")
+    region = forms.ModelChoiceField(label="所属区域", queryset=Region.objects.all(), empty_label="请选择区域",
+                                    required=False)
+    new_region_name = forms.CharField(label="或新建区域：名称", max_length=100, required=False,
+                                      help_text="区域列表中没有时填写，如“铁东区”。")
+    new_region_code = forms.CharField(label="区划代码", max_length=20, required=False, help_text="如 210302。")
+    new_region_parent = forms.ModelChoiceField(label="上级区域", queryset=Region.objects.all(), required=False,
+                                               empty_label="（无）")
     file = forms.FileField(label="方案文件", help_text="支持 .docx、.xlsx、.txt（UTF-8 / GBK / UTF-16），不超过 50 MB。")
+
+    def clean(self):
+        data = super().clean()
+        name, code = (data.get("new_region_name") or "").strip(), (data.get("new_region_code") or "").strip()
+        if data.get("region") and (name or code):
+            raise forms.ValidationError("请选择已有区域，或填写新建区域，二者选一。")
+        if not data.get("region"):
+            if not name and not code:
+                self.add_error("region", "请选择所属区域，或填写新建区域的名称和区划代码。")
+            elif not (name and code):
+                self.add_error("new_region_code" if name else "new_region_name", "新建区域需要名称和区划代码。")
+            elif Region.objects.filter(code=code).exists():
+                self.add_error("new_region_code", f"区划代码 {code} 已存在，请在上方列表中选择该区域。")
+        return data
 
 
 def _split_units(value: str) -> list[str]:
@@ -26,9 +46,47 @@ class MeasureEditForm(forms.Form):
     actionable = forms.BooleanField(label="需落实的任务项", required=False)
     lead_units = forms.CharField(label="牵头单位", required=False, help_text="多个单位用“、”分隔。")
     co_units = forms.CharField(label="责任/配合单位", required=False, help_text="多个单位用“、”分隔。")
-    deadline = forms.DateField(label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input shows only yyyy-mm-dd (the HTML value format); the locale's 2022/09/30 leaves it
+    # empty, and a form saved for another reason then sent the deadline back blank.
+    deadline = forms.DateField(label="完成时限", required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     deadline_text = forms.CharField(label="时限原文", max_length=100, required=False)
     ongoing = forms.BooleanField(label="长期坚持", required=False)
+
+    def clean_lead_units(self):
+        return _split_units(self.cleaned_data["lead_units"])
+
+    def clean_co_units(self):
+        return _split_units(self.cleaned_data["co_units"])
+
+
+class PlanHeaderForm(forms.Form):
+    """The plan's own fields, corrected on the review page."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label="方案标题", max_length=200)
+    year = forms.IntegerField(label="方案年度", min_value=2000, max_value=2100)
+    issuer = forms.CharField(label="发文机关", max_length=100, required=False)
+    doc_number = forms.CharField(label="文号", max_length=100, required=False)
+
+
+class MeasureAddForm(forms.Form):
+    parent = forms.ModelChoiceField(label="上级条目", queryset=None, required=False, empty_label="（作为一级条目）")
+    label = forms.CharField(label="编号", max_length=20, required=False, help_text="如“5.”或“（三）”，可留空。")
+    title = forms.CharField(label="标题", max_length=500)
+    text = forms.CharField(label="全文", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    actionable = forms.BooleanField(label="需落实的任务项", required=False, initial=True)
+    lead_units = forms.CharField(label="牵头单位", required=False, help_text="多个单位用“、”分隔。")
+    co_units = forms.CharField(label="责任/配合单位", required=False, help_text="多个单位用“、”分隔。")
+    deadline = forms.DateField(label="完成时限", required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    deadline_text = forms.CharField(label="时限原文", max_length=100, required=False)
+    ongoing = forms.BooleanField(label="长期坚持", required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = plan.measures.filter(withdrawn_at=None).order_by("order")
+        self.fields["parent"].label_from_instance = lambda m: f"{m.path} {m.title[:30]}"
 
     def clean_lead_units(self):
         return _split_units(self.cleaned_data["lead_units"])
@@ -58,4 +116,13 @@ class UnitMapForm(forms.Form):
 
     def __init__(self, *args, region: Region, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(region=region, is_active=True).order_by("name")
+        # the region's units and its ancestors' (a district plan names city offices too), as the
+        # importer resolves names
+        regions, r = [], region
+        while r is not None:
+            regions.append(r.pk)
+            r = r.parent
+        self.fields["unit"].queryset = (Unit.objects.filter(region_id__in=regions, is_active=True)
+                                        .select_related("region").order_by("region__code", "name"))
+        if region.parent_id:
+            self.fields["unit"].label_from_instance = lambda u: f"{u.name}（{u.region.name}）"

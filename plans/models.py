@@ -91,6 +91,9 @@ class Plan(models.Model):
     issuer = models.CharField("发文机关", max_length=100, blank=True)
     issued_on = models.DateField("印发日期", null=True, blank=True)
     year = models.PositiveIntegerField("方案年度")
+    # The parser found no year in the text (title, 文号, signature, dated deadlines) and assumed
+    # one: the review page says so until an admin confirms or sets the year.
+    year_guessed = models.BooleanField("年度为推测", default=False)
     region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="plans")
     doc_number = models.CharField("文号", max_length=100, blank=True)
     status = models.CharField("状态", max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
@@ -133,6 +136,12 @@ class Measure(models.Model):
     ongoing = models.BooleanField("长期坚持", default=False)
     recurring = models.JSONField("周期性要求", default=list, blank=True)
     search_text = models.TextField("分词文本", blank=True, editable=False)
+    # The paragraph or table row the item was read from, so a reviewer checks the reading
+    # against the original without opening the document.
+    source = models.TextField("原文出处", blank=True)
+    # A measure removed from a published plan is kept (its tasks and their reports stay, withdrawn)
+    # and hidden from the plan; a re-import that brings its path back restores it.
+    withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1, help_text="乐观锁：审核页面每次修改加一。")
 
     objects = MeasureQuerySet.as_manager()

@@ -11,5 +11,8 @@ urlpatterns = [
     path("<int:pk>/review/", views.plan_review, name="review"),
     path("<int:pk>/publish/", views.plan_publish_view, name="publish"),
     path("<int:pk>/units/map/", views.unit_map_view, name="unit_map"),
+    path("<int:pk>/update/", views.plan_update_view, name="update"),
+    path("<int:pk>/measures/add/", views.measure_add_view, name="measure_add"),
     path("measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
+    path("measures/<int:pk>/remove/", views.measure_remove_view, name="measure_remove"),
 ]

@@ -1,15 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .choices import PlanStatus
-from .forms import SEP, ImportUploadForm, MeasureEditForm, TargetFormSet, UnitMapForm
-from .models import ImportJob, Measure, MeasureUnit, Plan
+from .choices import UnitRole
+from .forms import SEP, ImportUploadForm, MeasureAddForm, MeasureEditForm, PlanHeaderForm, TargetFormSet, UnitMapForm
+from .models import AuditEntry, ImportJob, Measure, MeasureUnit, Plan
 from .querysets import scope_of
-from .services import PlanImportError, StaleEditError, import_job_create, measure_update, plan_publish, unit_map
+from .services import (PlanImportError, StaleEditError, UnitRegistry, import_job_create, measure_add, measure_remove,
+                       measure_update, plan_publish, plan_update, region_create, unit_map)
+from .unitnames import guess_kind
 
 
 def _admin_only(request):
@@ -25,7 +29,7 @@ def plan_list(request):
 
 
 def _tree(plan: Plan):
-    measures = list(plan.measures.prefetch_related(
+    measures = list(plan.measures.filter(withdrawn_at=None).prefetch_related(
         Prefetch("unit_links", queryset=MeasureUnit.objects.select_related("unit")), "targets").order_by("order"))
     children: dict[int | None, list] = {}
     for m in measures:
@@ -40,7 +44,29 @@ def plan_detail(request, pk: int):
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("region"), pk=pk)
     _, roots = _tree(plan)
     return render(request, "plans/plan_detail.html", {"plan": plan, "roots": roots,
-                                                      "can_review": scope_of(request.user).is_admin})
+                                                      "can_review": scope_of(request.user).is_admin,
+                                                      "history": _history(plan)})
+
+
+_HISTORY_ACTIONS = {"plan_import": "导入", "plan_reimport": "按新文件更新", "plan_publish": "发布",
+                    "plan_revise": "修改", "plan_update": "修改方案信息"}
+
+
+def _history(plan: Plan, limit: int = 50) -> list[dict]:
+    """The plan's revisions, newest first: who, when, what changed and what it did to tasks."""
+    entries = (AuditEntry.objects.filter(object_type="plans.plan", object_id=str(plan.pk),
+                                         action__in=list(_HISTORY_ACTIONS))
+               .select_related("actor").order_by("-at", "-id")[:limit])
+    out = []
+    for e in entries:
+        after = e.after or {}
+        if e.action == "plan_publish":
+            lines = [f"生成任务 {after.get('tasks_created', 0)} 项"]
+        else:
+            lines = list(after.get("changes") or after.get("diff") or [])
+        out.append({"at": e.at, "actor": e.actor, "action": _HISTORY_ACTIONS[e.action], "lines": lines,
+                    "tasks": list(after.get("tasks") or [])})
+    return out
 
 
 @login_required
@@ -48,9 +74,12 @@ def import_upload(request):
     _admin_only(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            job = import_job_create(region=form.cleaned_data["region"], upload=form.cleaned_data["file"],
-                                    actor=request.user)
+            with transaction.atomic():
+                region = data["region"] or region_create(name=data["new_region_name"], code=data["new_region_code"],
+                                                         parent=data["new_region_parent"], actor=request.user)
+                job = import_job_create(region=region, upload=data["file"], actor=request.user)
         except PlanImportError as exc:
             form.add_error("file", exc.message)
         else:
@@ -79,9 +108,16 @@ def plan_review(request, pk: int):
     job = plan.import_jobs.order_by("-created_at").first()
     unknown = sorted({link.name_as_printed for m in measures for link in m.unit_links.all() if link.unit_id is None})
     no_unit = [m for m in measures if m.actionable and not m.unit_links.all() and not m.child_list]
-    map_forms = [UnitMapForm(region=plan.region, initial={"name": n}, prefix=f"u{i}") for i, n in enumerate(unknown)]
+    registry = UnitRegistry(plan.region) if unknown else None
+    map_forms = []
+    for i, n in enumerate(unknown):
+        suggested = registry.suggest(n)
+        map_forms.append(UnitMapForm(region=plan.region, prefix=f"u{i}", initial={
+            "name": n, "unit": suggested.pk if suggested else None, "kind": guess_kind(n)}))
+    header = PlanHeaderForm(initial={"version": plan.version, "title": plan.title, "year": plan.year,
+                                     "issuer": plan.issuer, "doc_number": plan.doc_number}, prefix="plan")
     return render(request, "plans/plan_review.html", {
-        "plan": plan, "roots": roots, "job": job,
+        "plan": plan, "roots": roots, "job": job, "header": header,
         # unknown units and missing units have their own tables above; the rest are shown as notes
         "warnings": [w for w in (job.warnings if job else []) if w.get("code") not in ("unknown_unit", "no_unit")],
         "unknown": list(zip(unknown, map_forms)), "no_unit": no_unit, "measure_count": len(measures),
@@ -106,15 +142,19 @@ def unit_map_view(request, pk: int):
     return redirect("plans:review", pk=plan.pk)
 
 
+def _editable_measure(request, pk: int) -> Measure:
+    return get_object_or_404(Measure.objects.select_related("plan"), pk=pk, withdrawn_at=None,
+                             plan__in=Plan.objects.editable_by(request.user))
+
+
 @login_required
 def measure_edit(request, pk: int):
-    measure = get_object_or_404(Measure.objects.select_related("plan"), pk=pk,
-                                plan__in=Plan.objects.editable_by(request.user))
+    measure = _editable_measure(request, pk)
     links = list(measure.unit_links.all())
     initial = {
         "version": measure.version, "title": measure.title, "text": measure.text, "actionable": measure.actionable,
-        "lead_units": SEP.join(u.name_as_printed for u in links if u.role == "lead"),
-        "co_units": SEP.join(u.name_as_printed for u in links if u.role == "co"),
+        "lead_units": SEP.join(u.name_as_printed for u in links if u.role == UnitRole.LEAD),
+        "co_units": SEP.join(u.name_as_printed for u in links if u.role == UnitRole.CO),
         "deadline": measure.deadline, "deadline_text": measure.deadline_text, "ongoing": measure.ongoing,
     }
     targets = [{"metric": t.metric, "op": t.op, "value": t.value.normalize(), "unit": t.unit,
@@ -123,31 +163,98 @@ def measure_edit(request, pk: int):
     form = MeasureEditForm(request.POST or None, initial=initial)
     formset = TargetFormSet(request.POST or None, initial=targets, prefix="t")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        data = dict(form.cleaned_data)
-        data["targets"] = [f.cleaned_data for f in formset.forms
-                           if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        for t in data["targets"]:
-            t.pop("DELETE", None)
+        # Only what the user changed is written: a field saved as it was shown is left alone, so a
+        # deadline (or a 年底前 without a date) is never dropped by saving the title.
+        data = {k: form.cleaned_data[k] for k in form.changed_data}
+        if formset.has_changed():
+            data["targets"] = [{k: v for k, v in f.cleaned_data.items() if k != "DELETE"} for f in formset.forms
+                               if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         try:
-            measure_update(measure=measure, actor=request.user, expected_version=data.pop("version"), data=data)
-        except StaleEditError as exc:
-            form.add_error(None, exc.message)
+            measure_update(measure=measure, actor=request.user, expected_version=form.cleaned_data["version"],
+                           data=data)
         except PlanImportError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, f"第 {measure.path} 项已保存。")
             return redirect(f"/plans/{measure.plan_id}/review/#m{measure.pk}")
+    elif request.method == "POST":
+        form.add_error(None, "未保存：请按红色提示更正后再保存。")
     return render(request, "plans/measure_edit.html", {"measure": measure, "form": form, "formset": formset})
 
 
 @login_required
-@require_POST
-def plan_publish_view(request, pk: int):
+def measure_add_view(request, pk: int):
     plan = get_object_or_404(Plan.objects.editable_by(request.user), pk=pk)
-    try:
-        created = plan_publish(plan=plan, actor=request.user)
-    except PlanImportError as exc:
-        messages.error(request, exc.message)
-        return redirect("plans:review", pk=plan.pk)
-    messages.success(request, f"方案已发布，生成任务 {created} 项。")
-    return redirect("plans:detail", pk=plan.pk)
+    form = MeasureAddForm(request.POST or None, plan=plan, initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        parent = data.pop("parent")
+        try:
+            measure = measure_add(plan=plan, actor=request.user, parent=parent, data=data)
+        except PlanImportError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已新增第 {measure.path} 项。")
+            return redirect(f"/plans/{plan.pk}/review/#m{measure.pk}")
+    return render(request, "plans/measure_add.html", {"plan": plan, "form": form})
+
+
+@login_required
+def measure_remove_view(request, pk: int):
+    """GET: what removing the item does (a confirmation page); POST: remove it."""
+    measure = _editable_measure(request, pk)
+    if request.method == "POST":
+        try:
+            paths = measure_remove(measure=measure, actor=request.user,
+                                   expected_version=int(request.POST.get("version") or 0))
+        except PlanImportError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已删除：" + "、".join(paths) + "。")
+        return redirect("plans:review", pk=measure.plan_id)
+    from tasks.models import Task
+
+    tasks = Task.objects.filter(measure__plan_id=measure.plan_id, withdrawn_at=None,
+                                measure__path__startswith=measure.path).filter(
+        Q(measure=measure) | Q(measure__path__startswith=measure.path + "/")).select_related("unit")
+    return render(request, "plans/measure_remove.html", {"measure": measure, "tasks": tasks})
+
+
+@login_required
+@require_POST
+def plan_update_view(request, pk: int):
+    plan = get_object_or_404(Plan.objects.editable_by(request.user), pk=pk)
+    form = PlanHeaderForm(request.POST, prefix="plan")
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            plan_update(plan=plan, actor=request.user, expected_version=form.cleaned_data["version"], data=data)
+        except PlanImportError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "方案信息已保存。")
+    else:
+        messages.error(request, "方案信息未保存：" + "；".join(
+            f"{form.fields[k].label if k in form.fields else ''}{'，'.join(v)}" for k, v in form.errors.items()))
+    return redirect("plans:review", pk=plan.pk)
+
+
+@login_required
+def plan_publish_view(request, pk: int):
+    """GET: a confirmation page saying what publishing creates; POST with `confirm`: publish. A
+    POST without it (an old form, a stray click) only shows the confirmation."""
+    plan = get_object_or_404(Plan.objects.editable_by(request.user).select_related("region"), pk=pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            created = plan_publish(plan=plan, actor=request.user)
+        except PlanImportError as exc:
+            messages.error(request, exc.message)
+            return redirect("plans:review", pk=plan.pk)
+        messages.success(request, f"方案已发布，生成任务 {created} 项。")
+        return redirect("plans:detail", pk=plan.pk)
+    links = MeasureUnit.objects.filter(measure__plan=plan, measure__actionable=True, measure__withdrawn_at=None)
+    return render(request, "plans/plan_publish.html", {
+        "plan": plan, "measure_count": links.values("measure_id").distinct().count(),
+        "unit_count": links.filter(unit__isnull=False).values("unit_id").distinct().count(),
+        "unmapped": sorted(set(links.filter(unit__isnull=True).values_list("name_as_printed", flat=True))),
+    })

@@ -10,6 +10,7 @@ class ReminderKind(models.TextChoices):
     ESCALATED = "escalated", "督办"
     EXTENSION_DECIDED = "extension_decided", "延期申请已审批"
     COMPLETION_REVIEWED = "completion_reviewed", "办结申请已审核"
+    PLAN_CHANGED = "plan_changed", "方案调整"
 
 
 class Channel(models.TextChoices):

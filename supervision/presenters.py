@@ -34,7 +34,7 @@ def reminder_line(r) -> str:
         return f"【报送提醒】{r.text}" if r.text else f"【报送提醒】{name}，{period:%Y年%-m月}进展即将截止报送"
     if kind == ReminderKind.REPORT_MISSING:
         return f"【未报送】{r.text}" if r.text else f"【未报送】{name}，{period:%Y年%-m月}进展尚未报送"
-    if kind in (ReminderKind.EXTENSION_DECIDED, ReminderKind.COMPLETION_REVIEWED):
+    if kind in (ReminderKind.EXTENSION_DECIDED, ReminderKind.COMPLETION_REVIEWED, ReminderKind.PLAN_CHANGED):
         return f"【{r.get_kind_display()}】{r.text or name}"
     return f"【{r.get_kind_display()}】{name}"
 

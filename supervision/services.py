@@ -239,3 +239,20 @@ def channel_config_save(*, actor, channel: str, enabled: bool, webhook_url: str 
     audit(actor=actor, action="channel_config_save", obj=cfg, before=before,
           after={"enabled": cfg.enabled, "webhook_url": cfg.webhook_url, "channel": channel})
     return cfg
+
+
+# --- Plan revisions ------------------------------------------------------------------------------
+
+def plan_revision_notify(*, plan, notices, now: dt.datetime, **_) -> int:
+    """Receiver of plans.signals.tasks_revised: each changed task's staff and head get an in-app
+    reminder (方案调整) saying what changed; their other channels carry it in the next digest."""
+    unit_ids = {task.unit_id for task, _text in notices}
+    users: dict[int, list] = {}
+    for m in Membership.objects.filter(unit_id__in=unit_ids, role__in=(Role.STAFF, Role.UNIT_HEAD),
+                                       user__is_active=True).select_related("user"):
+        users.setdefault(m.unit_id, []).append(m.user)
+    day = local_date(now)
+    rows = [Reminder(recipient=u, kind=ReminderKind.PLAN_CHANGED, period=day, task=task, text=text[:500],
+                     key=f"{day.isoformat()}:{task.pk}:p{task.version}")
+            for task, text in notices for u in users.get(task.unit_id, [])]
+    return len(Reminder.objects.bulk_create(rows, ignore_conflicts=True))

@@ -18,6 +18,7 @@ class TaskStatus(models.TextChoices):
     PENDING_REVIEW = "pending_review", "待审核"
     CLOSED = "closed", "已办结"
     EXTENDED = "extended", "已延期"
+    WITHDRAWN = "withdrawn", "已撤销"
 
 
 class Light(models.TextChoices):

@@ -31,6 +31,14 @@ class TaskFilterSet(django_filters.FilterSet):
         fields = ["plan", "region", "unit", "role", "measure", "deadline_after", "deadline_before", "q",
                   "status", "reported", "ontime", "against", "target"]
 
+    @property
+    def qs(self):
+        """Tasks withdrawn by a plan revision (已撤销) are listed only when asked for by status, so a
+        list agrees with the dashboard figure it drills into (bound or not)."""
+        qs = super().qs
+        statuses = (getattr(self.form, "cleaned_data", None) or {}).get("status") if self.is_bound else None
+        return qs if TaskStatus.WITHDRAWN in (statuses or []) else qs.live()
+
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(measure__title__icontains=value) | Q(measure__text__icontains=value)
                                | Q(unit__name__icontains=value))

@@ -43,6 +43,10 @@ class Task(models.Model):
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="销号人", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
+    # Set when a revision of the published plan removes the unit or the measure (已撤销): the task and
+    # its reports are kept, but it is neither open (no reminders, not overdue) nor closed (not in
+    # 按期完成率). Cleared if a later revision gives the unit back its share.
+    withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     version = models.PositiveIntegerField("版本", default=1)
     # Computed and stored by the database on every write: the deadline status is measured against
@@ -79,6 +83,8 @@ class Task(models.Model):
 
     def get_status(self, now, *, latest_report: ProgressReport | None = None, due_soon_workdays: int = 5) -> str:
         """Status from stored facts and `now` (Asia/Shanghai). A deadline day is on time until 23:59:59."""
+        if self.withdrawn_at:
+            return TaskStatus.WITHDRAWN
         if self.closed_at:
             return TaskStatus.CLOSED
         if self.completion_applied_at:

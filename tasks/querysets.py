@@ -31,13 +31,19 @@ def ontime_deadline(against: str = "granted"):
     return models.F("eff_deadline") if against == "granted" else models.F("deadline")
 
 
+# A task withdrawn by a revision of its plan (Task.withdrawn_at, 已撤销) is neither open nor closed:
+# it owes nothing, is never overdue and is left out of 应完成 and 按期完成.
+LIVE = Q(withdrawn_at__isnull=True)
+
+
 def ontime_q() -> Q:
     """Needs the `ontime_deadline` annotation (TaskQuerySet.with_ontime)."""
-    return Q(closed_at__isnull=False) & (Q(ontime_deadline__isnull=True) | Q(closed_on__lte=models.F("ontime_deadline")))
+    return LIVE & Q(closed_at__isnull=False) & (Q(ontime_deadline__isnull=True)
+                                                | Q(closed_on__lte=models.F("ontime_deadline")))
 
 
 def ontime_due_q(today: dt.date) -> Q:
-    return Q(closed_at__isnull=False) | Q(ontime_deadline__lt=today)
+    return LIVE & (Q(closed_at__isnull=False) | Q(ontime_deadline__lt=today))
 
 
 def reported_q(today: dt.date) -> Q:
@@ -49,7 +55,7 @@ def reported_q(today: dt.date) -> Q:
     from .periods import period_start
 
     quarterly = Q(plan__report_cycle=ReportCycle.QUARTERLY)
-    return Q(closed_at__isnull=True) & (
+    return LIVE & Q(closed_at__isnull=True) & (
         (quarterly & Q(latest_report_period__gte=period_start(today, ReportCycle.QUARTERLY)))
         | (~quarterly & Q(latest_report_period__gte=period_start(today))))
 
@@ -117,8 +123,12 @@ class TaskQuerySet(models.QuerySet):
             return self.filter(unit_id=scope.unit_id, plan__status=PlanStatus.PUBLISHED)
         return self.none()
 
+    def live(self) -> TaskQuerySet:
+        """Not withdrawn by a revision of the plan: the tasks every figure and list counts."""
+        return self.filter(LIVE)
+
     def open(self) -> TaskQuerySet:
-        return self.filter(closed_at__isnull=True)
+        return self.filter(LIVE, closed_at__isnull=True)
 
     def overdue(self, *, now: dt.datetime) -> TaskQuerySet:
         """Open, not awaiting review, and past the (possibly extended) deadline's day in Shanghai."""
@@ -166,6 +176,7 @@ class TaskQuerySet(models.QuerySet):
         due_soon = Q(eff_deadline__gte=today, eff_deadline__lt=horizon)
         started = [ReportStatus.IN_PROGRESS, ReportStatus.DONE, ReportStatus.DIFFICULT]
         status = Case(
+            When(withdrawn_at__isnull=False, then=Value(TaskStatus.WITHDRAWN.value)),
             When(closed_at__isnull=False, then=Value(TaskStatus.CLOSED.value)),
             When(completion_applied_at__isnull=False, then=Value(TaskStatus.PENDING_REVIEW.value)),
             When(overdue, then=Value(TaskStatus.OVERDUE.value)),
@@ -191,15 +202,16 @@ class TaskQuerySet(models.QuerySet):
 
         today = local_date(now)
         horizon = add_workdays(today, due_soon_workdays + 1)
-        open_ = Q(closed_at__isnull=True, completion_applied_at__isnull=True)
+        open_ = LIVE & Q(closed_at__isnull=True, completion_applied_at__isnull=True)
         overdue = Q(granted_deadline__lt=today) | Q(granted_deadline__isnull=True, deadline__lt=today)
         due_soon = (Q(granted_deadline__gte=today, granted_deadline__lt=horizon)
                     | Q(granted_deadline__isnull=True, deadline__gte=today, deadline__lt=horizon))
         later = open_ & ~overdue & ~due_soon
         started = [ReportStatus.IN_PROGRESS, ReportStatus.DONE, ReportStatus.DIFFICULT]
         conds = {
-            TaskStatus.CLOSED: Q(closed_at__isnull=False),
-            TaskStatus.PENDING_REVIEW: Q(closed_at__isnull=True, completion_applied_at__isnull=False),
+            TaskStatus.WITHDRAWN: ~LIVE,
+            TaskStatus.CLOSED: LIVE & Q(closed_at__isnull=False),
+            TaskStatus.PENDING_REVIEW: LIVE & Q(closed_at__isnull=True, completion_applied_at__isnull=False),
             TaskStatus.OVERDUE: open_ & overdue,
             TaskStatus.DUE_SOON: open_ & due_soon,
             TaskStatus.EXTENDED: later & Q(granted_deadline__isnull=False),

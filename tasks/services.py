@@ -95,7 +95,12 @@ def parse_period(plan, value: str | dt.date | None, *, now: dt.datetime) -> Peri
     return period_for(plan, period_start(value, plan.report_cycle))
 
 
+WITHDRAWN_MESSAGE = "该任务已因方案调整撤销，无需再填报；已报送的进展均已保留。"
+
+
 def _check_open(task: Task, period: Period, *, now: dt.datetime) -> None:
+    if task.withdrawn_at:
+        raise TaskActionRefused(WITHDRAWN_MESSAGE)
     if task.closed_at:
         raise TaskActionRefused("该任务已办结销号，不能再报送进展。")
     allowed = [p.start for p in open_periods(task.measure.plan, now=now)]
@@ -332,6 +337,8 @@ def task_completion_apply(*, task: Task, actor, note: str, files: Iterable[Uploa
     for f in files:
         evidence_check(f)
     task = _lock(task)
+    if task.withdrawn_at:
+        raise TaskActionRefused(WITHDRAWN_MESSAGE)
     if task.closed_at:
         raise TaskActionRefused("该任务已办结销号。")
     if task.completions.filter(decision=Decision.PENDING).exists():
@@ -359,6 +366,8 @@ def task_completion_apply(*, task: Task, actor, note: str, files: Iterable[Uploa
 def task_extension_request(*, task: Task, actor, requested_deadline: dt.date, reason: str) -> ExtensionRequest:
     """延期申请: the decision is supervision's (extension_decide)."""
     task = _lock(task)
+    if task.withdrawn_at:
+        raise TaskActionRefused(WITHDRAWN_MESSAGE)
     if task.closed_at:
         raise TaskActionRefused("该任务已办结销号，不能申请延期。")
     if task.ongoing and task.effective_deadline is None:

@@ -80,7 +80,7 @@ def _audit_rows(task: Task) -> list[AuditEntry]:
 
 
 def _group_of(task) -> str:
-    if task.status_db in (TaskStatus.CLOSED, TaskStatus.PENDING_REVIEW):
+    if task.status_db in (TaskStatus.CLOSED, TaskStatus.PENDING_REVIEW, TaskStatus.WITHDRAWN):
         return "done"
     if not task.reported_now:
         return "report_due"

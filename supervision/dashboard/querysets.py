@@ -25,7 +25,7 @@ from indicators.attainment import met_q, with_latest_met
 from indicators.models import Target
 from plans.models import Measure, Plan, Unit
 from tasks.choices import ReportStatus, TaskStatus
-from tasks.querysets import MonthStart, ontime_due_q, ontime_q, reported_q
+from tasks.querysets import LIVE, MonthStart, ontime_due_q, ontime_q, reported_q
 from tasks.periods import month_starts, period_due, period_start
 from tasks.workdays import SHANGHAI, add_workdays, local_date
 
@@ -41,11 +41,11 @@ def _pct(part: int, whole: int) -> float | None:
 def facts(today: dt.date, due_soon_workdays: int = 5) -> dict[str, Q]:
     """Plain Q objects for the dashboard's counts (cheaper than grouping by the status Case)."""
     horizon = add_workdays(today, due_soon_workdays + 1)
-    open_ = Q(closed_at__isnull=True, completion_applied_at__isnull=True)
+    open_ = LIVE & Q(closed_at__isnull=True, completion_applied_at__isnull=True)
     return {
         "horizon": horizon,
         "open": open_,
-        "closed": Q(closed_at__isnull=False),
+        "closed": LIVE & Q(closed_at__isnull=False),
         "overdue": open_ & Q(eff_deadline__lt=today),
         "due_soon": open_ & Q(eff_deadline__gte=today, eff_deadline__lt=horizon),
         "due": ontime_due_q(today),
@@ -54,8 +54,9 @@ def facts(today: dt.date, due_soon_workdays: int = 5) -> dict[str, Q]:
 
 
 def with_facts(tasks: QuerySet, against: str = "granted") -> QuerySet:
-    """ontime_deadline (granted or original) for 按期; status reads the stored Task.eff_deadline."""
-    return tasks.with_ontime(against)
+    """ontime_deadline (granted or original) for 按期; status reads the stored Task.eff_deadline.
+    Tasks withdrawn by a plan revision are in no figure (neither open nor closed)."""
+    return tasks.live().with_ontime(against)
 
 
 @dataclass
@@ -117,7 +118,7 @@ def _fact_counts(today: dt.date, first_month: dt.date) -> dict:
     falls_due, closed_in = _trend_window(today, first_month)
     return dict(
         total=Count("id"), closed=Count("id", filter=f["closed"]),
-        pending=Count("id", filter=Q(closed_at__isnull=True, completion_applied_at__isnull=False)),
+        pending=Count("id", filter=LIVE & Q(closed_at__isnull=True, completion_applied_at__isnull=False)),
         overdue=Count("id", filter=f["overdue"]), due_soon=Count("id", filter=f["due_soon"]),
         extended=Count("id", filter=not_due_yet & Q(granted_deadline__isnull=False)),
         started=Count("id", filter=rest & Q(latest_report_status__in=started)),
@@ -303,7 +304,7 @@ def by_section(tasks: QuerySet, *, plan_id: int, today: dt.date) -> list[dict]:
 
 def target_attainment(tasks: QuerySet) -> dict:
     """Targets by their latest reading (stored on the target): met, unmet, none."""
-    targets = with_latest_met(Target.objects.filter(measure_id__in=tasks.order_by().values("measure_id")))
+    targets = with_latest_met(Target.objects.filter(measure_id__in=tasks.live().order_by().values("measure_id")))
     counts = dict(targets.order_by().values_list("latest_met").annotate(n=Count("id")).values_list("latest_met", "n"))
     s = {"met": counts.get(True, 0), "unmet": counts.get(False, 0)}
     s["read"] = s["met"] + s["unmet"]
@@ -314,7 +315,7 @@ def target_attainment(tasks: QuerySet) -> dict:
 
 
 def unmet_targets(tasks: QuerySet, *, limit: int = 50) -> list:
-    targets = Target.objects.filter(measure_id__in=tasks.order_by().values("measure_id"))
+    targets = Target.objects.filter(measure_id__in=tasks.live().order_by().values("measure_id"))
     return list(targets.filter(latest_value__isnull=False).exclude(met_q())
                 .select_related("measure", "measure__plan").order_by("measure__plan_id", "measure__order", "order")
                 [:limit])

@@ -157,7 +157,7 @@ def dashboard(request):
             d.reporting = {"period": start, "due": due, "late": d.today > due}
     L = lambda **o: link("dashboard:tasks", params, **o)  # noqa: E731
     statuses = [{"key": k, "label": label, "n": d.by_status.get(k, 0), "url": L(status=[k])}
-                for k, label in TaskStatus.choices]
+                for k, label in TaskStatus.choices if k != TaskStatus.WITHDRAWN]  # 已撤销: in no figure
     for u in d.units:
         u["overdue_url"] = L(unit=u["unit_id"], status=["overdue"])
         u["due_soon_url"] = L(unit=u["unit_id"], status=["due_soon"])

@@ -53,6 +53,8 @@ def test_it_walks_an_admin_from_upload_to_published_plan(live_server, page, tmp_
     assert "（已审核）" in page.inner_text("body")
 
     page.click("#publish")
+    page.wait_for_selector("#confirm-publish")
+    page.click("#confirm-publish")
     page.wait_for_selector("text=方案已发布")
     screenshot(page, "import-3-published")
     plan.refresh_from_db()

@@ -35,7 +35,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{'已新建' if result.created else '已更新'}方案“{plan.title}”（ID {plan.pk}）。")
         if not result.created:
-            for line in result.diff.as_lines():
+            for line in result.diff.as_lines() + result.task_changes:
                 self.stdout.write(line)
         if result.unknown_units:
             self.stdout.write("未识别的单位（请在审核页面映射或新建）：" + "、".join(result.unknown_units))
