@@ -10,6 +10,25 @@ from .workdays import local_date
 YES_NO = [("yes", "是"), ("no", "否")]
 
 
+def without_blanks(data):
+    """The query without empty values: a browser's form sends every field, so 状态 left at 全部 is
+    `status=` and a plan left at 全部 is `plan=`. An empty value means "no filter" everywhere (pages,
+    exports, API), never an invalid choice."""
+    if data is None:
+        return None
+    from django.http import QueryDict
+
+    out = QueryDict(mutable=True)
+    keys = data.keys()
+    for k in keys:
+        values = data.getlist(k) if hasattr(data, "getlist") else data[k]
+        values = values if isinstance(values, (list, tuple)) else [values]
+        kept = [v for v in values if not (v is None or (isinstance(v, str) and not v.strip()))]
+        if kept:
+            out.setlist(k, kept)
+    return out
+
+
 class TaskFilterSet(django_filters.FilterSet):
     plan = django_filters.NumberFilter(field_name="plan", label="方案")
     region = django_filters.NumberFilter(field_name="plan__region", label="区域")
@@ -30,6 +49,9 @@ class TaskFilterSet(django_filters.FilterSet):
         model = Task
         fields = ["plan", "region", "unit", "role", "measure", "deadline_after", "deadline_before", "q",
                   "status", "reported", "ontime", "against", "target"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(without_blanks(data), *args, **kwargs)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(measure__title__icontains=value) | Q(measure__text__icontains=value)

@@ -29,8 +29,8 @@ from tasks.querysets import ontime_against
 
 from . import querysets as agg
 
-FILTER_KEYS = ("region", "plan", "unit", "status", "deadline_after", "deadline_before", "role", "q",
-               "reported", "ontime", "against", "target")
+# Every filter of the one TaskFilterSet: the pages, their links and the exports carry all of them.
+FILTER_KEYS = tuple(TaskFilterSet.base_filters)
 PAGE_SIZE = 50
 MAX_PLAN_OPTIONS = 60
 SORTS = {
@@ -51,15 +51,21 @@ def supervisor_required(request):
     return scope
 
 
+def filter_params(request) -> dict:
+    """The non-empty filter values of the request (for links and exports): `status=` from 状态 left at
+    全部 is no filter (TaskFilterSet drops blanks the same way)."""
+    params = {}
+    for k in FILTER_KEYS:
+        values = [v for v in request.GET.getlist(k) if v.strip()]
+        if values:
+            params[k] = values if k == "status" else values[0]
+    return params
+
+
 def filtered_tasks(request) -> tuple[TaskFilterSet, dict]:
     """The filterset over the user's visible tasks and the cleaned filter values (for links)."""
     fs = TaskFilterSet(request.GET or None, queryset=Task.objects.visible_to(request.user))
-    params = {}
-    for k in FILTER_KEYS:
-        values = [v for v in request.GET.getlist(k) if v]
-        if values:
-            params[k] = values if k == "status" else values[0]
-    return fs, params
+    return fs, filter_params(request)
 
 
 def link(name: str, params: dict, **overrides) -> str:

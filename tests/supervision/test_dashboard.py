@@ -322,3 +322,64 @@ def test_it_keeps_the_targets_latest_reading_when_readings_come_late_or_go(cast)
     assert latest() == (Decimal("85"), dt.date(2026, 3, 1))
     other.delete()
     assert latest() == (Decimal("95"), dt.date(2026, 2, 1))
+
+
+# --- issue 11: what a browser's filter form really sends -------------------------------------------------
+def _browser_query(**picked) -> str:
+    """The filter form submitted as a browser does: every field, empty where left at 全部."""
+    fields = {"region": "", "plan": "", "unit": "", "status": "", "deadline_after": "", "deadline_before": "",
+              "against": ""}
+    fields.update({k: str(v) for k, v in picked.items()})
+    from urllib.parse import urlencode
+
+    return urlencode(fields)
+
+
+@pytest.mark.parametrize("picked,expected", [
+    ({}, 10),
+    ({"region": "REGION"}, 10),
+    ({"region": "REGION", "deadline_after": "2026-03-01", "deadline_before": "2026-03-10"}, 3),
+    ({"status": "overdue"}, 2),
+])
+def test_it_reads_empty_filter_values_as_no_filter_not_as_筛选条件有误(world, client, picked, expected):
+    """状态 left at 全部 sends `status=`; plan and unit left at 全部 send `plan=&unit=`."""
+    picked = {k: (world.cast.region.pk if v == "REGION" else v) for k, v in picked.items()}
+    q = _browser_query(**picked)
+    client.force_login(world.cast.supervisor)
+    r = client.get(f"/dashboard/?{q}")
+    assert "筛选条件有误" not in r.content.decode()
+    assert r.context["d"].total == expected and r.context["errors"] is None
+    r = client.get(f"/dashboard/tasks/?{q}")
+    assert "筛选条件有误" not in r.content.decode() and r.context["page"].paginator.count == expected
+    r = client.get(f"/api/tasks/?{q}")
+    assert r.status_code == 200 and r.json()["count"] == expected
+    # the figures' links carry only the filters that were picked
+    r = client.get(f"/dashboard/?{q}")
+    assert "status=&" not in r.context["links"]["overdue"] and "plan=" not in r.context["links"]["overdue"]
+
+
+def test_it_exports_exactly_the_tasks_the_screen_shows_for_a_browser_query(world, client):
+    from openpyxl import load_workbook
+    import io
+
+    q = _browser_query(region=world.cast.region.pk, deadline_after="2026-03-01", deadline_before="2026-03-10")
+    client.force_login(world.cast.supervisor)
+    listed = {t.measure_id for t in client.get(f"/dashboard/tasks/?{q}").context["page"].paginator.object_list}
+    r = client.get(f"/dashboard/ledger.xlsx?{q}")
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    exported = [row for row in ws.iter_rows(min_row=4, values_only=True) if isinstance(row[0], int)]
+    assert len(exported) == len(listed) == 2
+    assert client.get(f"/dashboard/bulletin.docx?{q}").status_code == 200
+
+
+def test_it_refuses_an_invalid_filter_in_exports_as_the_page_does(world, client):
+    client.force_login(world.cast.supervisor)
+    q = _browser_query(status="bogus")
+    assert "筛选条件有误" in client.get(f"/dashboard/?{q}").content.decode()
+    for url in ("/dashboard/ledger.xlsx", "/dashboard/bulletin.docx"):
+        r = client.get(f"{url}?{q}")
+        assert r.status_code == 400 and "筛选条件有误" in r.content.decode()
+    q = _browser_query(deadline_after="2026-13-45")
+    assert "筛选条件有误" in client.get(f"/dashboard/tasks/?{q}").content.decode()
+    assert client.get(f"/dashboard/ledger.xlsx?{q}").status_code == 400
