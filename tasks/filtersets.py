@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from .choices import TaskStatus
 from .models import ProgressReport, Task
-from .querysets import ONTIME_AGAINST, ontime_due_q, ontime_q, reported_q
+from .querysets import ONTIME_AGAINST, ontime_due_q, ontime_q, owes_current_report_q, reported_q
 from .workdays import local_date
 
 YES_NO = [("yes", "是"), ("no", "否")]
@@ -63,9 +63,11 @@ class TaskFilterSet(django_filters.FilterSet):
         return queryset.status_in(value, now=timezone.now())
 
     def filter_reported(self, queryset, name, value):
-        submitted = reported_q(local_date(timezone.now()))
-        # Only open tasks owe a report.
-        queryset = queryset.filter(closed_at__isnull=True)
+        """Among the tasks that owe the current period's report (the one rule, tasks/querysets.py):
+        yes = reported, no = 未报送 (what the reminder scan reminds of)."""
+        today = local_date(timezone.now())
+        queryset = queryset.filter(owes_current_report_q(today))
+        submitted = reported_q(today)
         return queryset.filter(submitted) if value == "yes" else queryset.exclude(submitted)
 
     def filter_ontime(self, queryset, name, value):
