@@ -42,7 +42,8 @@ class TaskFilterSet(django_filters.FilterSet):
                                          method="filter_ontime", label="按期完成")
     against = django_filters.ChoiceFilter(choices=list(ONTIME_AGAINST.items()), method="filter_against",
                                           label="按期口径")
-    target = django_filters.ChoiceFilter(choices=[("met", "已达标"), ("unmet", "未达标"), ("none", "无实际值")],
+    target = django_filters.ChoiceFilter(choices=[("met", "已达标"), ("unmet", "未达标"), ("read", "已填报实际值"),
+                                                  ("none", "无实际值")],
                                          method="filter_target", label="指标达标")
 
     class Meta:
@@ -90,6 +91,8 @@ class TaskFilterSet(django_filters.FilterSet):
             targets = targets.filter(met_q())
         elif value == "unmet":
             targets = targets.filter(latest_value__isnull=False).exclude(met_q())
+        elif value == "read":  # the 指标达标率's denominator: met or not, with a reading
+            targets = targets.filter(latest_value__isnull=False)
         else:
             targets = targets.filter(latest_value__isnull=True)
         return queryset.filter(measure_id__in=targets.values("measure_id"))

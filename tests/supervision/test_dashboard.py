@@ -383,3 +383,43 @@ def test_it_refuses_an_invalid_filter_in_exports_as_the_page_does(world, client)
     q = _browser_query(deadline_after="2026-13-45")
     assert "筛选条件有误" in client.get(f"/dashboard/tasks/?{q}").content.decode()
     assert client.get(f"/dashboard/ledger.xlsx?{q}").status_code == 400
+
+
+def test_it_links_each_row_of_the_drill_down_list_to_its_task(world, client):
+    """Issue 11: rows of the drill-down list did not link to the task."""
+    client.force_login(world.cast.supervisor)
+    body = client.get("/dashboard/tasks/?status=overdue").content.decode()
+    for t in (world.t1_other, world.t2_unit):
+        assert f'href="/tasks/{t.pk}/"' in body
+    assert client.get(f"/tasks/{world.t2_unit.pk}/").status_code == 200
+
+
+def test_it_links_the_指标达标率_card_to_the_targets_behind_it(world, client):
+    """Issue 11: the card linked to an empty list. Rate 50% = 1 met of 2 read; the list shows both."""
+    client.force_login(world.cast.supervisor)
+    r = client.get("/dashboard/")
+    assert r.context["d"].targets["rate"] == 50.0
+    url = r.context["links"]["target_read"]
+    assert url == "/dashboard/tasks/?target=read" and f'href="{url}" id="kpi-target"' in r.content.decode()
+    r = client.get(url)
+    assert {t.pk for t in r.context["page"].paginator.object_list} == {
+        world.t1_unit.pk, world.t1_other.pk, world.t4_unit.pk, world.t4_other.pk}
+    body = r.content.decode()
+    assert "全程网办率：目标≥90%，最新92%（达标）" in body and "最新78天（未达标）" in body
+
+
+def test_it_tells_units_of_the_same_name_in_different_regions_apart(world, client):
+    """Issue 11: 区数据局 of two regions could not be told apart in pickers and lists."""
+    other_region = Region.objects.create(name="和平区", code="210102")
+    twin = UnitFactory(region=other_region, name=world.cast.unit.name)
+    plan = PlanFactory(region=other_region)
+    TaskFactory(measure=MeasureFactory(plan=plan, deadline=dt.date(2026, 3, 1)), unit=twin)
+    client.force_login(world.cast.admin)
+    body = client.get("/dashboard/tasks/?status=overdue&sort=unit").content.decode()
+    assert "铁西区</span> 区数据局" in body and "和平区</span> 区数据局" in body
+    body = client.get(f"/dashboard/?unit={twin.pk}").content.decode()
+    assert "和平区 区数据局</option>" in body
+    from supervision.forms import UrgeForm
+
+    labels = [label for _, label in UrgeForm(user=world.cast.admin).fields["unit"].choices]
+    assert "铁西区 区数据局" in labels and "和平区 区数据局" in labels
