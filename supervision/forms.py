@@ -19,8 +19,11 @@ class UrgeForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # units of the same name exist in many regions (区数据局): the picker names the region too
+        self.fields["unit"].label_from_instance = lambda u: f"{u.region.name} {u.name}" if u.region_id else u.name
         self.fields["task"].queryset = Task.objects.visible_to(user).open().select_related("measure", "unit")
-        self.fields["unit"].queryset = Unit.objects.visible_to(user).filter(is_active=True)
+        self.fields["unit"].queryset = (Unit.objects.visible_to(user).filter(is_active=True).select_related("region")
+                                        .order_by("region__code", "name"))
 
     def clean(self):
         data = super().clean()

@@ -30,6 +30,7 @@ from plans.choices import PlanStatus, Role
 from plans.models import Membership
 from tasks.models import ProgressReport, Task
 from tasks.periods import period_due, period_start
+from tasks.querysets import owes_report_q
 from tasks.workdays import SHANGHAI, add_workdays, is_workday, local_date
 
 from .channels import SENDERS, Message, RateLimited, config_for
@@ -122,43 +123,77 @@ def _unit_report_reminders(tasks, *, kind: str, start: dt.date, due: dt.date, no
     return _insert_select(Reminder, ["recipient", "kind", "period", "task", "key", "text", "created_at"], qs)
 
 
+DIGEST_UNITS_SHOWN = 20  # units named in a supervisor's 督办 line; the rest are counted (the link lists all)
+
+
 def _supervisor_reminders(*, rung: int, days: int, kind: str, now: dt.datetime) -> int:
-    """One reminder per (supervisor whose region covers the plan's, unit, day) counting the unit's
-    tasks that reached this rung today: a supervisor answers for units, and a digest line per task
-    would run to thousands at province scale. Built from today's Escalation rows, so a task is
-    reported to its supervisors once, on the day it reaches the rung (a catch-up included).
-    One grouped query (a few thousand units at most), then the rows for every supervisor."""
+    """One reminder a day per supervisor and rung listing the units whose tasks reached this rung,
+    with the counts ("今日新列入督办：共3个单位7项任务——铁西区区数据局3项、…"): a supervisor answers
+    for units, and one message per unit (54 in a first scan) is not readable.
+
+    Built from the Escalation rows written since the supervisor's previous 督办 line (at most the
+    reminder window back; today's for a first one), so a task is reported to its supervisors once,
+    on the day it reaches the rung, and an escalation written after today's line (a deadline moved
+    into the past, a late scan) is carried by the next day's line instead of being lost. The key is
+    the day: a re-run the same day adds nothing (reminder_once). A handful of queries: the
+    supervisors, their previous lines, and today's escalations grouped by unit and scan time."""
     from plans.querysets import region_descendants
 
     today = local_date(now)
     day_start = dt.datetime.combine(today, dt.time.min, tzinfo=SHANGHAI)
-    counts = list(Escalation.objects.filter(rung=rung, created_at__gte=day_start,
-                                            created_at__lt=day_start + dt.timedelta(days=1))
-                  .values_list("task__measure__plan__region_id", "task__unit_id", "task__unit__name")
+    key = f"{today}:-:r{rung}"
+    sups = list(Membership.objects.filter(role=Role.SUPERVISOR, user__is_active=True).values_list(
+        "user_id", "unit__region_id"))
+    if not sups:
+        return 0
+    lines = Reminder.objects.filter(kind=kind, task__isnull=True, recipient_id__in={u for u, _ in sups},
+                                    key__contains=f":-:r{rung}")
+    done_today = set(lines.filter(key=key).values_list("recipient_id", flat=True))
+    earliest = day_start - dt.timedelta(days=settings.SUPERVISION_REMINDER_WINDOW_DAYS)
+    previous = dict(lines.filter(created_at__gte=earliest).values_list("recipient_id")
+                    .annotate(last=models.Max("created_at")).values_list("recipient_id", "last"))
+    todo = [(u, r) for u, r in sups if u not in done_today]
+    if not todo:
+        return 0
+    since = {u: previous.get(u, day_start) for u, _ in todo}
+    counts = list(Escalation.objects.filter(rung=rung, created_at__gt=min(since.values()) - dt.timedelta(microseconds=1),
+                                            created_at__lte=now)
+                  .values_list("task__plan__region_id", "task__unit_id", "task__unit__name",
+                               "task__unit__region__name", "created_at")
                   .annotate(n=Count("id")).order_by())
     if not counts:
         return 0
     rows = []
-    sups = Membership.objects.filter(role=Role.SUPERVISOR, user__is_active=True).values_list(
-        "user_id", "unit__region_id")
-    for user_id, region_id in sups:
+    ops = connection.ops
+    for user_id, region_id in todo:
         covered = set(region_descendants(region_id))
+        start = since[user_id]
+        fresh = previous.get(user_id) is not None  # strictly after the previous line
         per_unit: dict[int, list] = {}
-        for region, unit_id, name, n in counts:
-            if region in covered:
-                per_unit.setdefault(unit_id, [name, 0])[1] += n
-        for unit_id, (name, n) in per_unit.items():
-            rows.append(Reminder(recipient_id=user_id, kind=kind, period=today, key=f"{today}:-:u{unit_id}:r{rung}",
-                                 text=f"{name}有{n}项任务逾期满{days}个工作日，已列入督办（纳入月度通报）",
-                                 created_at=now))
-    if not rows:
-        return 0
-    # Count only what is new (a re-run finds every key); ON CONFLICT covers a concurrent scan.
-    have = set(Reminder.objects.filter(kind=kind, period=today, recipient_id__in={r.recipient_id for r in rows},
-                                       task__isnull=True).values_list("recipient_id", "key"))
-    rows = [r for r in rows if (r.recipient_id, r.key) not in have]
-    Reminder.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        for region, unit_id, name, region_name, created, n in counts:
+            if region in covered and (created > start if fresh else created >= start):
+                per_unit.setdefault(unit_id, [f"{region_name}{name}", 0])[1] += n
+        if per_unit:
+            rows.append((user_id, kind, ops.adapt_datefield_value(today), key, _escalation_text(per_unit, days),
+                         ops.adapt_datetimefield_value(now)))
+    # created_at is the scan's `now` (what the next line counts from; bulk_create would stamp the
+    # wall clock over it); ON CONFLICT covers a concurrent scan.
+    cols = ", ".join(ops.quote_name(Reminder._meta.get_field(c).column)
+                     for c in ("recipient", "kind", "period", "key", "text", "created_at"))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {ops.quote_name(Reminder._meta.db_table)} ({cols}) "
+                           f"VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING", rows)
     return len(rows)
+
+
+def _escalation_text(per_unit: dict[int, list], days: int) -> str:
+    units = sorted(per_unit.values(), key=lambda u: (-u[1], u[0]))
+    total = sum(n for _, n in units)
+    shown = "、".join(f"{name}{n}项" for name, n in units[:DIGEST_UNITS_SHOWN])
+    more = f"等{len(units)}个单位" if len(units) > DIGEST_UNITS_SHOWN else ""
+    head = f"{len(units)}个单位{total}项任务逾期满{days}个工作日，新列入督办（纳入月度通报）："
+    text = head + shown + more
+    return text if len(text) <= 500 else text[:496] + "……"
 
 
 def scan(*, now: dt.datetime | None = None) -> ScanResult:
@@ -204,8 +239,9 @@ def scan(*, now: dt.datetime | None = None) -> ScanResult:
             for start in (previous, current):
                 due = period_due(start, cycle, day)
                 reported = ProgressReport.objects.filter(task_id=OuterRef("pk"), period=start)
-                tasks = base.filter(plan__report_cycle=cycle, plan__report_day=day,
-                                    created_at__date__lte=due).filter(~Exists(reported))
+                # who owes this period's report: the one rule the dashboard and the lists use
+                tasks = (base.filter(plan__report_day=day).filter(owes_report_q(start, cycle))
+                         .filter(~Exists(reported)))
                 if today > due:
                     kind = ReminderKind.REPORT_MISSING
                 elif today >= add_workdays(due, -n_soon):

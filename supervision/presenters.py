@@ -47,6 +47,8 @@ def reminder_url(r) -> str:
     unit = _UNIT_KEY.search(r.key or "")
     if r.kind == ReminderKind.ESCALATED and unit:
         return reverse("dashboard:tasks") + "?" + urlencode({"unit": unit.group(1), "status": "overdue"})
+    if r.kind == ReminderKind.ESCALATED:  # the supervisor's daily line listing units: their overdue tasks
+        return reverse("dashboard:tasks") + "?" + urlencode({"status": "overdue", "sort": "unit"})
     if r.kind in (ReminderKind.REPORT_DUE_SOON, ReminderKind.REPORT_MISSING) and unit:
         return reverse("tasks:mine")
     return ""

@@ -115,7 +115,7 @@ def urge_new(request: HttpRequest) -> HttpResponse:
 def urges(request: HttpRequest) -> HttpResponse:
     """Supervisors: urges they can see; unit staff and heads: urges to their unit, to answer."""
     scope = scope_of(request.user)
-    qs = Urge.objects.visible_to(request.user).select_related("task", "task__measure", "unit", "created_by",
+    qs = Urge.objects.visible_to(request.user).select_related("task", "task__measure", "unit", "unit__region", "created_by",
                                                              "responded_by")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     can_answer = scope.role in (Role.STAFF, Role.UNIT_HEAD)
@@ -150,7 +150,7 @@ def extension_list(request: HttpRequest) -> HttpResponse:
     _supervisor(request)
     visible = Task.objects.visible_to(request.user)
     base = ExtensionRequest.objects.filter(task__in=visible).select_related(
-        "task", "task__measure", "task__unit", "requested_by", "decided_by")
+        "task", "task__measure", "task__unit", "task__unit__region", "requested_by", "decided_by")
     return render(request, "supervision/extension_list.html", {
         "pending": base.filter(decision=Decision.PENDING).order_by("requested_at"),
         "decided": base.exclude(decision=Decision.PENDING).order_by("-decided_at")[:30],
@@ -180,7 +180,7 @@ def completion_list(request: HttpRequest) -> HttpResponse:
     _supervisor(request)
     visible = Task.objects.visible_to(request.user)
     base = CompletionApplication.objects.filter(task__in=visible).select_related(
-        "task", "task__measure", "task__unit", "applied_by", "decided_by")
+        "task", "task__measure", "task__unit", "task__unit__region", "applied_by", "decided_by")
     return render(request, "supervision/completion_list.html", {
         "pending": base.filter(decision=Decision.PENDING).order_by("applied_at").prefetch_related("task__evidence"),
         "decided": base.exclude(decision=Decision.PENDING).order_by("-decided_at")[:30],

@@ -4,10 +4,29 @@ from django.utils import timezone
 
 from .choices import TaskStatus
 from .models import ProgressReport, Task
-from .querysets import ONTIME_AGAINST, ontime_due_q, ontime_q, reported_q
+from .querysets import ONTIME_AGAINST, ontime_due_q, ontime_q, owes_current_report_q, reported_q
 from .workdays import local_date
 
 YES_NO = [("yes", "是"), ("no", "否")]
+
+
+def without_blanks(data):
+    """The query without empty values: a browser's form sends every field, so 状态 left at 全部 is
+    `status=` and a plan left at 全部 is `plan=`. An empty value means "no filter" everywhere (pages,
+    exports, API), never an invalid choice."""
+    if data is None:
+        return None
+    from django.http import QueryDict
+
+    out = QueryDict(mutable=True)
+    keys = data.keys()
+    for k in keys:
+        values = data.getlist(k) if hasattr(data, "getlist") else data[k]
+        values = values if isinstance(values, (list, tuple)) else [values]
+        kept = [v for v in values if not (v is None or (isinstance(v, str) and not v.strip()))]
+        if kept:
+            out.setlist(k, kept)
+    return out
 
 
 class TaskFilterSet(django_filters.FilterSet):
@@ -23,13 +42,17 @@ class TaskFilterSet(django_filters.FilterSet):
                                          method="filter_ontime", label="按期完成")
     against = django_filters.ChoiceFilter(choices=list(ONTIME_AGAINST.items()), method="filter_against",
                                           label="按期口径")
-    target = django_filters.ChoiceFilter(choices=[("met", "已达标"), ("unmet", "未达标"), ("none", "无实际值")],
+    target = django_filters.ChoiceFilter(choices=[("met", "已达标"), ("unmet", "未达标"), ("read", "已填报实际值"),
+                                                  ("none", "无实际值")],
                                          method="filter_target", label="指标达标")
 
     class Meta:
         model = Task
         fields = ["plan", "region", "unit", "role", "measure", "deadline_after", "deadline_before", "q",
                   "status", "reported", "ontime", "against", "target"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(without_blanks(data), *args, **kwargs)
 
     @property
     def qs(self):
@@ -49,9 +72,11 @@ class TaskFilterSet(django_filters.FilterSet):
         return queryset.status_in(value, now=timezone.now())
 
     def filter_reported(self, queryset, name, value):
-        submitted = reported_q(local_date(timezone.now()))
-        # Only open tasks owe a report.
-        queryset = queryset.filter(closed_at__isnull=True)
+        """Among the tasks that owe the current period's report (the one rule, tasks/querysets.py):
+        yes = reported, no = 未报送 (what the reminder scan reminds of)."""
+        today = local_date(timezone.now())
+        queryset = queryset.filter(owes_current_report_q(today))
+        submitted = reported_q(today)
         return queryset.filter(submitted) if value == "yes" else queryset.exclude(submitted)
 
     def filter_ontime(self, queryset, name, value):
@@ -74,6 +99,8 @@ class TaskFilterSet(django_filters.FilterSet):
             targets = targets.filter(met_q())
         elif value == "unmet":
             targets = targets.filter(latest_value__isnull=False).exclude(met_q())
+        elif value == "read":  # the 指标达标率's denominator: met or not, with a reading
+            targets = targets.filter(latest_value__isnull=False)
         else:
             targets = targets.filter(latest_value__isnull=True)
         return queryset.filter(measure_id__in=targets.values("measure_id"))

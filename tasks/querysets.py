@@ -46,16 +46,60 @@ def ontime_due_q(today: dt.date) -> Q:
     return LIVE & (Q(closed_at__isnull=False) | Q(ontime_deadline__lt=today))
 
 
+# --- Who owes a progress report for which period: the one rule ------------------------------------
+# A period is named by its first day (tasks/periods.py); its report is due on the plan's report_day
+# of the period's last month. A task owes the report of period P when it is open (not closed, not
+# awaiting close-out review), its plan is published and has P's cycle, and it existed by P's due
+# day (Shanghai): a task created after the due day owes reports from the next period on, so it is
+# neither reminded of nor counted as 未报送 for a period it could not have reported in time.
+# The dashboard's 本期报送率 / 未报送, the lists' `reported=` filter and the reminder scan
+# (supervision.outbox) all use owes_report_q; tests/tasks/test_querysets.py checks they agree.
+
+def owes_report_q(start: dt.date, cycle: str) -> Q:
+    """Tasks that owe the report of the period starting `start` in plans of `cycle`."""
+    import calendar
+
+    from plans.choices import PlanStatus, ReportCycle
+
+    from .workdays import SHANGHAI
+
+    month = start.month + (2 if cycle == ReportCycle.QUARTERLY else 0)
+    due_month = dt.date(start.year, month, 1)
+    after_due_month = due_month + dt.timedelta(days=calendar.monthrange(due_month.year, due_month.month)[1])
+
+    def at(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
+
+    # created before the due month, or in it on or before the report day (a day of the month is
+    # never past the month's last day, so min(report_day, last day) needs no arithmetic in SQL)
+    existed_by_due = Q(created_at__lt=at(due_month)) | (
+        Q(created_at__lt=at(after_due_month)) & Q(created_at__day__lte=models.F("plan__report_day")))
+    return (LIVE & Q(closed_at__isnull=True, completion_applied_at__isnull=True, plan__status=PlanStatus.PUBLISHED,
+                     plan__report_cycle=cycle) & existed_by_due)
+
+
+def owes_current_report_q(today: dt.date) -> Q:
+    """Tasks that owe the report of the current period of their plan's cycle (month or quarter)."""
+    from plans.choices import ReportCycle
+
+    from .periods import period_start
+
+    import functools
+    import operator
+
+    return functools.reduce(operator.or_, (owes_report_q(period_start(today, c), c) for c in ReportCycle.values))
+
+
 def reported_q(today: dt.date) -> Q:
-    """本期已报送: an open task whose newest report is for the current period of its plan's cycle
-    (month or quarter) or later. Reports for periods not yet begun are refused, so this is "has
-    reported for the current period", read from the task row (Task.latest_report_period)."""
+    """本期已报送: a task that owes the current period's report (owes_current_report_q) and whose
+    newest report is for that period or later. Reports for periods not yet begun are refused, so
+    this is "has reported for the current period", read from the task row (Task.latest_report_period)."""
     from plans.choices import ReportCycle
 
     from .periods import period_start
 
     quarterly = Q(plan__report_cycle=ReportCycle.QUARTERLY)
-    return LIVE & Q(closed_at__isnull=True) & (
+    return owes_current_report_q(today) & (
         (quarterly & Q(latest_report_period__gte=period_start(today, ReportCycle.QUARTERLY)))
         | (~quarterly & Q(latest_report_period__gte=period_start(today))))
 

@@ -25,7 +25,7 @@ from indicators.attainment import met_q, with_latest_met
 from indicators.models import Target
 from plans.models import Measure, Plan, Unit
 from tasks.choices import ReportStatus, TaskStatus
-from tasks.querysets import LIVE, MonthStart, ontime_due_q, ontime_q, reported_q
+from tasks.querysets import LIVE, MonthStart, ontime_due_q, ontime_q, owes_current_report_q, reported_q
 from tasks.periods import month_starts, period_due, period_start
 from tasks.workdays import SHANGHAI, add_workdays, local_date
 
@@ -78,14 +78,13 @@ class Dashboard:
 FACT_KEYS = ("total", "closed", "pending", "overdue", "due_soon", "extended", "rest", "started", "due", "ontime",
              "required", "submitted")
 MONTH_KEYS = ("t_due", "t_ontime", "t_closed")
-SQL_KEYS = tuple(k for k in FACT_KEYS if k not in ("rest", "required"))
+SQL_KEYS = tuple(k for k in FACT_KEYS if k != "rest")
 
 
 def _complete(row: dict) -> dict:
     """The facts derived from the counted ones (one FILTER less each per task and grouping)."""
     row["rest"] = (row["total"] - row["closed"] - row["pending"] - row["overdue"] - row["due_soon"]
                    - row["extended"])
-    row["required"] = row["total"] - row["closed"]
     return row
 
 
@@ -103,9 +102,10 @@ def _fact_counts(today: dt.date, first_month: dt.date) -> dict:
     """The aggregates of fact_table, each a COUNT … FILTER over the tasks annotated by with_facts.
 
     The buckets closed / pending / overdue / due_soon / extended / rest partition the tasks exactly
-    as Task.get_status does (rest, and required = the open tasks, are derived: `_complete`);
-    `started` (in progress) reads the newest report's status and `submitted` its period
-    (tasks.querysets.reported_q). t_* are the trend's: tasks falling due (by today) since
+    as Task.get_status does (rest is derived: `_complete`); `started` (in progress) reads the newest
+    report's status; `required` counts the tasks that owe the current period's report and
+    `submitted` those of them that reported (tasks.querysets.owes_current_report_q, reported_q:
+    the rule the reminders use). t_* are the trend's: tasks falling due (by today) since
     `first_month`, of which closed on time, and tasks closed since then. Everything compares stored
     columns of the task row (eff_deadline, closed_on, latest_report_status, latest_report_period):
     no time-zone arithmetic and no subquery per task."""
@@ -123,7 +123,7 @@ def _fact_counts(today: dt.date, first_month: dt.date) -> dict:
         extended=Count("id", filter=not_due_yet & Q(granted_deadline__isnull=False)),
         started=Count("id", filter=rest & Q(latest_report_status__in=started)),
         due=Count("id", filter=f["due"]), ontime=Count("id", filter=f["ontime"]),
-        submitted=Count("id", filter=reported_q(today)),
+        required=Count("id", filter=owes_current_report_q(today)), submitted=Count("id", filter=reported_q(today)),
         t_due=Count("id", filter=falls_due), t_ontime=Count("id", filter=falls_due & f["ontime"]),
         t_closed=Count("id", filter=closed_in))
 

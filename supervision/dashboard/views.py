@@ -29,8 +29,8 @@ from tasks.querysets import ontime_against
 
 from . import querysets as agg
 
-FILTER_KEYS = ("region", "plan", "unit", "status", "deadline_after", "deadline_before", "role", "q",
-               "reported", "ontime", "against", "target")
+# Every filter of the one TaskFilterSet: the pages, their links and the exports carry all of them.
+FILTER_KEYS = tuple(TaskFilterSet.base_filters)
 PAGE_SIZE = 50
 MAX_PLAN_OPTIONS = 60
 SORTS = {
@@ -51,15 +51,21 @@ def supervisor_required(request):
     return scope
 
 
+def filter_params(request) -> dict:
+    """The non-empty filter values of the request (for links and exports): `status=` from 状态 left at
+    全部 is no filter (TaskFilterSet drops blanks the same way)."""
+    params = {}
+    for k in FILTER_KEYS:
+        values = [v for v in request.GET.getlist(k) if v.strip()]
+        if values:
+            params[k] = values if k == "status" else values[0]
+    return params
+
+
 def filtered_tasks(request) -> tuple[TaskFilterSet, dict]:
     """The filterset over the user's visible tasks and the cleaned filter values (for links)."""
     fs = TaskFilterSet(request.GET or None, queryset=Task.objects.visible_to(request.user))
-    params = {}
-    for k in FILTER_KEYS:
-        values = [v for v in request.GET.getlist(k) if v]
-        if values:
-            params[k] = values if k == "status" else values[0]
-    return fs, params
+    return fs, filter_params(request)
 
 
 def link(name: str, params: dict, **overrides) -> str:
@@ -85,7 +91,8 @@ def filter_choices(request, params: dict) -> dict:
         plans = plans.filter(region_id=region)
         units = Unit.objects.visible_to(request.user).filter(region_id=region).only("id", "name")
     elif params.get("unit") and str(params["unit"]).isdigit():
-        units = Unit.objects.visible_to(request.user).filter(id=params["unit"]).only("id", "name")
+        units = (Unit.objects.visible_to(request.user).filter(id=params["unit"]).select_related("region")
+                 .only("id", "name", "region__name"))
     # A province has hundreds of plans: list them once a region is chosen (or when there are few).
     plan_list = list(plans.order_by("-year", "title")[:MAX_PLAN_OPTIONS + 1])
     too_many = len(plan_list) > MAX_PLAN_OPTIONS
@@ -183,7 +190,7 @@ def dashboard(request):
             "all": L(), "overdue": L(status=["overdue"]), "due_soon": L(status=["due_soon"]),
             "closed": L(status=["closed"]), "ontime": L(ontime="yes"), "late": L(ontime="no"),
             "reported": L(reported="yes"), "unreported": L(reported="no"),
-            "target_met": L(target="met"), "target_unmet": L(target="unmet"), "target_none": L(target="none"),
+            "target_met": L(target="met"), "target_read": L(target="read"), "target_unmet": L(target="unmet"), "target_none": L(target="none"),
             "ledger": link("dashboard:ledger", params), "bulletin": link("dashboard:bulletin", params),
         },
         **filter_choices(request, params),
@@ -201,13 +208,15 @@ def task_list(request):
     if "status_db" not in qs.query.annotations:
         qs = qs.with_status(now=now)
     sort = request.GET.get("sort", "deadline")
-    qs = qs.select_related("measure", "measure__plan", "measure__plan__region", "unit").order_by(
+    qs = qs.select_related("measure", "measure__plan", "measure__plan__region", "unit", "unit__region").order_by(
         *SORTS.get(sort, SORTS["deadline"]))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for t in rows:
         t.status_label = STATUS_LABEL.get(t.status_db, t.status_db)
         t.light_label = LIGHT_LABEL.get(t.light_db, "")
+    if params.get("target"):
+        _attach_targets(rows)
     sort_links = {}
     for key in ("deadline", "unit", "plan", "measure", "status"):
         nxt = "-" + key if sort == key else key
@@ -223,6 +232,20 @@ def task_list(request):
         **filter_choices(request, params),
     }
     return render(request, "dashboard/tasks.html", ctx)
+
+
+def _attach_targets(rows) -> None:
+    """Under a 指标 filter each row shows its measure's targets with the latest reading: the
+    targets behind the 指标达标率 figure (one query for the page)."""
+    from indicators.attainment import with_latest_met
+    from indicators.models import Target
+
+    by_measure: dict[int, list] = {}
+    for x in with_latest_met(Target.objects.filter(measure_id__in={t.measure_id for t in rows})).order_by("order", "id"):
+        x.is_met = x.latest_met
+        by_measure.setdefault(x.measure_id, []).append(x)
+    for t in rows:
+        t.target_rows = by_measure.get(t.measure_id, [])
 
 
 SEARCH_MEASURES = 30

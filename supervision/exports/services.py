@@ -25,13 +25,29 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SYNC_MAX_TASKS = {ExportJob.Kind.LEDGER: 20000, ExportJob.Kind.BULLETIN: 5000}
 
 
-def filtered_tasks_for(user, params: dict):
+class InvalidFilter(ValueError):
+    """The filter the export was asked for is one the pages refuse ("筛选条件有误"): an export
+    never silently falls back to another scope."""
+
+    def __init__(self, errors):
+        super().__init__(str(dict(errors)))
+        self.errors = errors
+
+
+def task_filter_for(user, params: dict) -> TaskFilterSet:
     """The same scope and filter as the pages: visible_to(user) then TaskFilterSet(params)."""
     data = QueryDict(mutable=True)
     for k, v in (params or {}).items():
         data.setlist(k, v if isinstance(v, list) else [v])
-    fs = TaskFilterSet(data, queryset=Task.objects.visible_to(user))
-    return fs.qs if fs.is_valid() else Task.objects.none()
+    return TaskFilterSet(data, queryset=Task.objects.visible_to(user))
+
+
+def filtered_tasks_for(user, params: dict):
+    """The filtered tasks; InvalidFilter where the page would show "筛选条件有误"."""
+    fs = task_filter_for(user, params)
+    if not fs.is_valid():
+        raise InvalidFilter(fs.errors)
+    return fs.qs
 
 
 def export_filename(kind: str, now) -> str:

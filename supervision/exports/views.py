@@ -8,19 +8,15 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from supervision.dashboard.views import FILTER_KEYS, supervisor_required
+from supervision.dashboard.views import filter_params, supervisor_required
 
 from .models import ExportJob
-from .services import export_build, export_is_large, export_job_create
+from .services import export_build, export_is_large, export_job_create, task_filter_for
 
 
 def _params(request) -> dict:
-    out = {}
-    for k in FILTER_KEYS:
-        values = [v for v in request.GET.getlist(k) if v]
-        if values:
-            out[k] = values if k == "status" else values[0]
-    return out
+    """The filter exactly as the dashboard and the list read it (dashboard.views.filter_params)."""
+    return filter_params(request)
 
 
 def _attachment(data: bytes, name: str, content_type: str) -> HttpResponse:
@@ -32,6 +28,10 @@ def _attachment(data: bytes, name: str, content_type: str) -> HttpResponse:
 def _export(request, kind: str):
     supervisor_required(request)
     params = _params(request)
+    fs = task_filter_for(request.user, params)
+    if not fs.is_valid():
+        # The page shows "筛选条件有误" and no figures for this filter: the file must not show others.
+        return render(request, "dashboard/export_refused.html", {"errors": fs.errors}, status=400)
     if request.GET.get("background") == "1" or export_is_large(kind=kind, user=request.user, params=params):
         job = export_job_create(kind=kind, user=request.user, params=params)
         return redirect("dashboard:export_status", pk=job.pk)

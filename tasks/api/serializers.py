@@ -1,6 +1,8 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..choices import ReportStatus
+from ..choices import ReportStatus, TaskStatus
 from ..models import CompletionApplication, ExtensionRequest, ProgressReport, Task
 
 
@@ -8,11 +10,31 @@ class TaskSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     measure_title = serializers.CharField(source="measure.title", read_only=True)
     plan = serializers.IntegerField(source="measure.plan_id", read_only=True)
+    region_name = serializers.CharField(source="unit.region.name", read_only=True, default="")
+    status = serializers.SerializerMethodField(help_text="状态（与页面同一规则：已逾期、即将到期、已办结……）")
+    status_display = serializers.SerializerMethodField(help_text="状态的中文名称")
 
     class Meta:
         model = Task
-        fields = ["id", "measure", "measure_title", "plan", "unit", "unit_name", "role", "deadline",
-                  "granted_deadline", "ongoing", "recurring", "completion_applied_at", "closed_at", "version"]
+        fields = ["id", "measure", "measure_title", "plan", "unit", "unit_name", "region_name", "role", "deadline",
+                  "granted_deadline", "ongoing", "recurring", "completion_applied_at", "closed_at", "version",
+                  "status", "status_display"]
+
+    def _status(self, obj) -> str:
+        # The list and detail querysets carry the status computed in SQL (TaskQuerySet.with_status,
+        # the rule of the pages); a task built elsewhere gets the same annotation by one query.
+        value = getattr(obj, "status_db", None)
+        if value is None:
+            value = Task.objects.with_status(now=timezone.now()).values_list("status_db", flat=True).get(pk=obj.pk)
+            obj.status_db = value
+        return value
+
+    @extend_schema_field(serializers.ChoiceField(choices=TaskStatus.choices))
+    def get_status(self, obj) -> str:
+        return self._status(obj)
+
+    def get_status_display(self, obj) -> str:
+        return TaskStatus(self._status(obj)).label
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):

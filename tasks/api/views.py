@@ -40,7 +40,8 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return Task.objects.visible_to(self.request.user).for_list().order_by("id")
+        return (Task.objects.visible_to(self.request.user).for_list().select_related("unit__region")
+                .with_status(now=timezone.now()).order_by("id"))
 
     def _editable(self) -> Task:
         task = self.get_object()  # 404 outside visible_to

@@ -76,7 +76,7 @@ def test_it_writes_the_bulletin_in_公文_style_with_the_right_figures(world, cl
     assert "关于2026年3月优化营商环境重点任务推进情况的通报" in text
     assert "2026年3月20日" in text
     assert "共10项，已办结2项" in text and "按期完成率25.0%" in text and "逾期未完成2项" in text
-    assert "报送率25.0%" in text
+    assert "报送率28.6%" in text
     assert "工作亮点" in text and "区数据局：已完成审判流程再造" in text
     units, overdue, targets = doc.tables
     rows = [[c.text for c in row.cells] for row in units.rows]

@@ -39,15 +39,15 @@ def test_it_climbs_the_overdue_ladder_by_working_days(cast, client):
     outbox.scan(now=at(2026, 10, 8))  # still 3: the holiday does not count
     assert not Reminder.objects.filter(task=task, kind=ReminderKind.ESCALATED).exists()
     outbox.scan(now=at(2026, 10, 14))  # 9-28,29,30,10-9,10(Sat make-up),12,13,14 → 8
-    # supervisors hear of it per unit, on the day the task reaches 督办
+    # supervisors hear of it in their daily line of units, on the day the task reaches 督办
     sup = Reminder.objects.get(kind=ReminderKind.ESCALATED, recipient=cast.supervisor)
     assert sup.task is None and sup.period == dt.date(2026, 10, 14)
-    assert sup.text == f"{cast.unit.name}有1项任务逾期满7个工作日，已列入督办（纳入月度通报）"
+    assert sup.text == f"1个单位1项任务逾期满7个工作日，新列入督办（纳入月度通报）：铁西区{cast.unit.name}1项"
     outbox.scan(now=at(2026, 10, 15))  # the next day: nothing new to tell the supervisor
     assert Reminder.objects.filter(kind=ReminderKind.ESCALATED, recipient=cast.supervisor).count() == 1
     client.force_login(cast.supervisor)
     page = client.get("/supervision/notifications/").content.decode()
-    assert f'href="/dashboard/tasks/?unit={cast.unit.pk}&amp;status=overdue"' in page and "已列入督办" in page
+    assert 'href="/dashboard/tasks/?status=overdue&amp;sort=unit"' in page and "新列入督办" in page
     esc = Escalation.objects.get(task=task, rung=3)
     assert esc.for_monthly_report and esc.deadline == dt.date(2026, 9, 25)
     # staff reminded once for this deadline, however many scans
@@ -174,3 +174,28 @@ def local_today():
     from tasks.workdays import local_date
 
     return local_date(timezone.now())
+
+
+def test_it_tells_a_supervisor_of_new_督办_in_one_line_a_day_not_one_per_unit(cast):
+    """Issue 11: the supervisor got 54 督办 messages in the first scan, one per unit."""
+    from tests.factories import UnitFactory
+
+    units = [UnitFactory(region=cast.region, name=f"第{i}局") for i in range(6)]
+    for i, unit in enumerate(units):
+        for _ in range(i % 3 + 1):
+            TaskFactory(measure=MeasureFactory(plan=cast.plan, deadline=dt.date(2026, 9, 1)), unit=unit)
+    outbox.scan(now=at(2026, 10, 14))
+    outbox.scan(now=at(2026, 10, 14, 15))  # a second scan the same day adds nothing
+    lines = list(Reminder.objects.filter(kind=ReminderKind.ESCALATED, recipient=cast.supervisor))
+    assert len(lines) == 1
+    assert lines[0].text.startswith("6个单位12项任务逾期满7个工作日，新列入督办")
+    assert "铁西区第2局3项" in lines[0].text and "铁西区第0局1项" in lines[0].text
+    # a task escalated after today's line (its deadline moved into the past) comes in tomorrow's
+    late = TaskFactory(measure=MeasureFactory(plan=cast.plan, deadline=dt.date(2026, 9, 1)), unit=units[0])
+    outbox.scan(now=at(2026, 10, 14, 18))
+    assert Reminder.objects.filter(kind=ReminderKind.ESCALATED, recipient=cast.supervisor).count() == 1
+    outbox.scan(now=at(2026, 10, 15))
+    tomorrow = Reminder.objects.get(kind=ReminderKind.ESCALATED, recipient=cast.supervisor, period=dt.date(2026, 10, 15))
+    assert tomorrow.text.startswith("1个单位1项任务") and late
+    # one digest per channel and day still carries it (the outbox's rows are unchanged)
+    assert Digest.objects.filter(recipient=cast.supervisor).count() <= 1

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 WHO = ["staff", "head", "other_staff", "supervisor", "admin", "anonymous"]
 READ = {"staff": 200, "head": 200, "other_staff": 404, "supervisor": 200, "admin": 200, "anonymous": 302}
 WRITE_PAGE = {"staff": 200, "head": 200, "other_staff": 404, "supervisor": 403, "admin": 200, "anonymous": 302}
-API_READ = {"staff": 200, "head": 200, "other_staff": 404, "supervisor": 200, "admin": 200, "anonymous": 403}
-API_WRITE = {"staff": 201, "head": 201, "other_staff": 404, "supervisor": 403, "admin": 201, "anonymous": 403}
+API_READ = {"staff": 200, "head": 200, "other_staff": 404, "supervisor": 200, "admin": 200, "anonymous": 401}  # 401 + WWW-Authenticate (issue 11)
+API_WRITE = {"staff": 201, "head": 201, "other_staff": 404, "supervisor": 403, "admin": 201, "anonymous": 401}
 
 
 def login(client, cast, who):

@@ -209,6 +209,8 @@ def test_it_reads_本期已报送_from_the_period_of_the_newest_report(cast, wor
     from tasks.workdays import local_date
 
     today = local_date(timezone.now())
+    # a task owes this period's report only if it existed by the due day (tasks.querysets.owes_report_q)
+    Task.objects.filter(pk=work.task.pk).update(created_at=timezone.now() - dt.timedelta(days=100))
 
     def reported():
         return Task.objects.filter(reported_q(today), pk=work.task.pk).exists()
