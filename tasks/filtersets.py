@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from config.inputs import FilterSet, IdFilter
+
 from .choices import TaskStatus
 from .models import ProgressReport, Task
 from .querysets import ONTIME_AGAINST, ontime_due_q, ontime_q, reported_q
@@ -10,9 +12,9 @@ from .workdays import local_date
 YES_NO = [("yes", "是"), ("no", "否")]
 
 
-class TaskFilterSet(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan", label="方案")
-    region = django_filters.NumberFilter(field_name="plan__region", label="区域")
+class TaskFilterSet(FilterSet):
+    plan = IdFilter(field_name="plan", label="方案")
+    region = IdFilter(field_name="plan__region", label="区域")
     deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="时限不早于")
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="时限不晚于")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
@@ -71,7 +73,7 @@ class TaskFilterSet(django_filters.FilterSet):
         return queryset.filter(measure_id__in=targets.values("measure_id"))
 
 
-class ProgressReportFilterSet(django_filters.FilterSet):
+class ProgressReportFilterSet(FilterSet):
     class Meta:
         model = ProgressReport
         fields = ["task", "period", "status"]

@@ -54,6 +54,14 @@ AUDIT_KEYS = {"period": "周期", "version": "版本", "status": "状态", "done
               "comment": "意见"}
 
 
+def _version(raw) -> int:
+    """The form's expected_version; junk reads as -1, which no period has, so it is refused as stale."""
+    try:
+        return int(raw or 0)
+    except (TypeError, ValueError):
+        return -1
+
+
 def _audit_value(key: str, v) -> str:
     if isinstance(v, bool):
         return "是" if v else "否"
@@ -226,7 +234,7 @@ def report_form(request, pk: int):
     if request.method == "POST" and request.POST.get("action") == "no_change":
         try:
             task_report_no_change(task=task, period=period, actor=request.user,
-                                  expected_version=int(request.POST.get("expected_version") or 0), now=now)
+                                  expected_version=_version(request.POST.get("expected_version")), now=now)
         except TaskActionRefused as exc:  # a closed period, nothing to copy, or someone filed first
             messages.error(request, exc.message)
             return redirect(f"{reverse('tasks:report', args=[task.pk])}?period={period.key}")
@@ -246,7 +254,7 @@ def report_form(request, pk: int):
                 # The user has now seen the other version: submitting again means "mine wins",
                 # as a new version on top of theirs.
                 form.data = form.data.copy()
-                form.data["expected_version"] = str(stale.version)
+                form.data["expected_version"] = str(stale.version if stale else 0)
             except TaskActionRefused as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:

@@ -55,9 +55,12 @@ def filtered_tasks(request) -> tuple[TaskFilterSet, dict]:
     """The filterset over the user's visible tasks and the cleaned filter values (for links)."""
     fs = TaskFilterSet(request.GET or None, queryset=Task.objects.visible_to(request.user))
     params = {}
+    # Only values the filterset accepted go on into links, option lists and plan lookups: a
+    # refused one (an id past the database's integer range) is shown as a form error, not used.
+    refused = set(fs.errors) if fs.is_bound else set()
     for k in FILTER_KEYS:
         values = [v for v in request.GET.getlist(k) if v]
-        if values:
+        if values and k not in refused:
             params[k] = values if k == "status" else values[0]
     return fs, params
 
