@@ -127,7 +127,9 @@ def urges(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def urge_respond(request: HttpRequest, pk: int) -> HttpResponse:
-    urge = get_object_or_404(Urge, pk=pk)
+    # Another unit's urge does not exist for this user (404, as in the API), rather than a 403
+    # that would confirm its id.
+    urge = get_object_or_404(Urge.objects.visible_to(request.user), pk=pk)
     form = RespondForm(request.POST)
     if form.is_valid():
         try:
