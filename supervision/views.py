@@ -54,6 +54,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 def notification_settings(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     can_unit = scope.role == Role.UNIT_HEAD or scope.is_admin
+    can_robot = can_unit  # robot addresses: unit heads and admins only (channel_config_save)
     if request.method == "POST":
         form = ChannelForm(request.POST)
         if form.is_valid():
@@ -84,7 +85,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
             active = (mine.enabled and bool(mine.webhook_url)) if mine else bool(u and u.enabled and u.webhook_url)
         rows.append({"channel": ch, "label": ch.label, "mine": mine, "unit": unit_cfg.get(ch), "active": active})
     return render(request, "supervision/notification_settings.html",
-                  {"rows": rows, "can_unit": can_unit, "email": request.user.email})
+                  {"rows": rows, "can_unit": can_unit, "can_robot": can_robot, "email": request.user.email})
 
 
 # --- Urging ----------------------------------------------------------------------------------------

@@ -209,6 +209,11 @@ SUPERVISION_MAX_ATTEMPTS = env_int("SUPERVISION_MAX_ATTEMPTS", 8)
 SUPERVISION_ROBOT_RATE = (env_int("SUPERVISION_ROBOT_RATE_LIMIT", 20), 60)  # messages per seconds, per robot
 SUPERVISION_REMINDER_WINDOW_DAYS = 14  # reminders older than this are not sent out-of-app any more
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Robot webhooks may only go here (origins; https unless an entry says otherwise). Addresses that are
+# or resolve to private, loopback or link-local networks are refused unless the entry's host is
+# that IP literal (see supervision/channels/webhooks.py).
+SUPERVISION_WEBHOOK_ALLOWLIST = env_list("SUPERVISION_WEBHOOK_ALLOWLIST",
+                                         ["https://qyapi.weixin.qq.com", "https://oapi.dingtalk.com"])
 
 LOGGING = {
     "version": 1,
