@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
@@ -27,6 +25,5 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("dashboard/", include("supervision.dashboard.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+# No /media/ route, in any settings: uploads and exports are served only by views that check
+# who may read them (config/files.py).

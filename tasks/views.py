@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config.files import file_response
 from indicators.models import Target, TargetReading
 from plans.choices import ReportCycle, UnitRole
 from plans.models import AuditEntry, Measure, Plan
@@ -349,5 +350,4 @@ def extension_request(request, pk: int):
 @login_required
 def evidence_download(request, pk: int):
     ev = get_object_or_404(Evidence.objects.filter(task__in=Task.objects.visible_to(request.user)), pk=pk)
-    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.original_name,
-                        content_type=ev.content_type)
+    return file_response(ev.file, filename=ev.original_name, content_type=ev.content_type)

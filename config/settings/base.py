@@ -146,8 +146,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Uploads and exports are stored here under random names and never served by URL (no /media/
+# route): downloads go through views that check who may read the file (config/files.py).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# "" the app streams downloads; "nginx" answers with X-Accel-Redirect to PROTECTED_FILES_INTERNAL_URL
+# (an `internal` location aliased to MEDIA_ROOT); "apache" with X-Sendfile (mod_xsendfile).
+PROTECTED_FILES_SERVER = env_str("PROTECTED_FILES_SERVER", "")
+PROTECTED_FILES_INTERNAL_URL = env_str("PROTECTED_FILES_INTERNAL_URL", "/protected-files/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
