@@ -35,11 +35,11 @@ def test_it_hides_another_units_tasks_from_staff(cast):
 
 
 def test_it_accepts_token_auth(cast):
-    from rest_framework.authtoken.models import Token
+    from accounts.services import api_token_issue
 
-    token = Token.objects.create(user=cast.supervisor)
+    key = api_token_issue(user=cast.supervisor).key
     c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    c.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert c.get("/api/plans/").status_code == 200
 
 

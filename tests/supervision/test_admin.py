@@ -1,8 +1,8 @@
 """The Django admin: supervisors read an explicit allow-list; robot credentials are write-only."""
 import pytest
 from django.contrib.auth.models import Permission
-from rest_framework.authtoken.models import Token
 
+from accounts.services import api_token_issue
 from plans.services import SUPERVISOR_ADMIN_PERMISSIONS, supervisor_admin_group_sync
 from supervision.models import ChannelConfig
 
@@ -31,11 +31,12 @@ def test_it_gives_the_supervisors_group_only_the_allow_listed_view_permissions(s
     assert set(group.permissions.values_list("codename", flat=True)) == {p.split(".")[1] for p in perms}
 
 
-@pytest.mark.parametrize("url", ["/admin/authtoken/tokenproxy/", "/admin/auth/user/", "/admin/auth/group/",
+@pytest.mark.parametrize("url", ["/admin/accounts/apitoken/", "/admin/axes/accessattempt/", "/admin/auth/user/",
+                                 "/admin/auth/group/",
                                  "/admin/supervision/channelconfig/", "/admin/supervision/deliveryattempt/",
                                  "/admin/plans/auditentry/"])
 def test_it_keeps_tokens_users_and_robot_secrets_from_supervisors(client, supervisor_admin, cast, url):
-    Token.objects.create(user=cast.admin)
+    api_token_issue(user=cast.admin)
     ChannelConfig.objects.create(unit=cast.unit, channel="wecom", webhook_url=KEY, secret="DING-SECRET")
     client.force_login(supervisor_admin)
     assert client.get("/admin/").status_code == 200
@@ -43,7 +44,7 @@ def test_it_keeps_tokens_users_and_robot_secrets_from_supervisors(client, superv
     resp = client.get(url)
     assert resp.status_code == 403
     index = client.get("/admin/").content.decode()
-    assert "channelconfig" not in index and "tokenproxy" not in index
+    assert "channelconfig" not in index and "apitoken" not in index
 
 
 def test_it_shows_admins_that_a_secret_is_set_but_never_its_value(client, cast):
