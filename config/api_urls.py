@@ -1,5 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.views import TokenRotateView
 from indicators.api.views import TargetViewSet
 from plans.api.views import MeasureViewSet, PlanViewSet, UnitViewSet
 from supervision.api.views import CompletionReviewViewSet, ExtensionReviewViewSet, NotificationViewSet, UrgeViewSet
@@ -17,4 +19,4 @@ router.register("urges", UrgeViewSet, basename="urge")
 router.register("extension-requests", ExtensionReviewViewSet, basename="extension-request")
 router.register("completion-applications", CompletionReviewViewSet, basename="completion-application")
 
-urlpatterns = router.urls
+urlpatterns = [path("token/rotate/", TokenRotateView.as_view(), name="token-rotate"), *router.urls]

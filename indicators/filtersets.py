@@ -1,10 +1,12 @@
 import django_filters
 
+from config.inputs import FilterSet, IdFilter
+
 from .models import Target
 
 
-class TargetFilterSet(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="measure__plan", label="方案")
+class TargetFilterSet(FilterSet):
+    plan = IdFilter(field_name="measure__plan", label="方案")
 
     class Meta:
         model = Target

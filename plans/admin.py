@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from . import services
 from .models import AuditEntry, Measure, MeasureUnit, Membership, Plan, Region, Unit, UnitAlias
@@ -58,7 +60,14 @@ class PlanAdmin(admin.ModelAdmin):
     list_display = ["title", "year", "region", "status", "issued_on"]
     list_filter = ["status", "year", "region"]
     search_fields = ["title", "issuer"]
-    readonly_fields = ["source_sha256", "created_at", "published_at", "version"]
+    readonly_fields = ["source_download", "source_sha256", "created_at", "published_at", "version"]
+    exclude = ["source_file"]  # files have no URL; the download goes through the checked view
+
+    @admin.display(description="原始文件")
+    def source_download(self, obj):
+        if not obj.source_file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("plans:source", args=[obj.pk]), obj.source_name or "下载")
 
 
 @admin.register(Measure)

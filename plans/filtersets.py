@@ -1,9 +1,11 @@
 import django_filters
 
+from config.inputs import FilterSet
+
 from .models import Measure, Plan, Unit
 
 
-class PlanFilterSet(django_filters.FilterSet):
+class PlanFilterSet(FilterSet):
     title = django_filters.CharFilter(lookup_expr="icontains", label="标题包含")
 
     class Meta:
@@ -11,7 +13,7 @@ class PlanFilterSet(django_filters.FilterSet):
         fields = ["status", "year", "region", "title"]
 
 
-class MeasureFilterSet(django_filters.FilterSet):
+class MeasureFilterSet(FilterSet):
     title = django_filters.CharFilter(lookup_expr="icontains", label="标题包含")
 
     class Meta:
@@ -19,7 +21,7 @@ class MeasureFilterSet(django_filters.FilterSet):
         fields = ["plan", "level", "actionable", "parent", "title"]
 
 
-class UnitFilterSet(django_filters.FilterSet):
+class UnitFilterSet(FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains", label="名称包含")
 
     class Meta:

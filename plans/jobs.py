@@ -24,3 +24,13 @@ def parse_import_job(job_id: int) -> None:
         log.info("import job %s already claimed", job_id)
         return
     import_job_run(job_id=job_id)
+
+
+@shared_task(name="plans.prune_audit_log")
+def prune_audit_log() -> int:
+    """Nightly (beat): audit rows past AUDIT_RETENTION_DAYS. Safe to run twice."""
+    from .services import audit_prune
+
+    n = audit_prune()
+    log.info("pruned %s audit rows", n)
+    return n

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from config.files import RandomName
+
 from .choices import PlanStatus, ReportCycle, Role, UnitKind, UnitRole
 from .querysets import MeasureQuerySet, PlanQuerySet, UnitQuerySet
 
@@ -97,7 +99,7 @@ class Plan(models.Model):
     region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="plans")
     doc_number = models.CharField("文号", max_length=100, blank=True)
     status = models.CharField("状态", max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    source_file = models.FileField("原始文件", upload_to="plans/%Y/", blank=True)
+    source_file = models.FileField("原始文件", upload_to=RandomName("plans"), blank=True)
     source_name = models.CharField("原始文件名", max_length=255, blank=True)
     source_sha256 = models.CharField("文件哈希", max_length=64, blank=True, db_index=True)
     report_cycle = models.CharField("报送周期", max_length=20, choices=ReportCycle.choices,
@@ -216,7 +218,7 @@ class ImportJob(models.Model):
         FAILED = "failed", "失败"
 
     region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
-    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    file = models.FileField("文件", upload_to=RandomName("imports"))
     original_name = models.CharField("原文件名", max_length=255)
     size = models.PositiveBigIntegerField("大小（字节）")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED)

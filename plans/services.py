@@ -37,6 +37,20 @@ def audit(*, actor, action: str, obj, before: dict | None = None, after: dict | 
                               before=before, after=after)
 
 
+def audit_prune(*, now: dt.datetime | None = None, batch: int = 5000) -> int:
+    """Delete audit rows older than AUDIT_RETENTION_DAYS (at least 180, checked in settings);
+    never a younger row. In batches, so a first run over years of rows holds no long lock."""
+    from django.conf import settings
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=max(settings.AUDIT_RETENTION_DAYS, 180))
+    total = 0
+    while True:
+        ids = list(AuditEntry.objects.filter(at__lt=cutoff).order_by("id").values_list("id", flat=True)[:batch])
+        if not ids:
+            return total
+        total += AuditEntry.objects.filter(id__in=ids, at__lt=cutoff).delete()[0]
+
+
 # --- Memberships (who acts for which unit) -------------------------------------------
 
 def _membership_snapshot(m: Membership) -> dict:
@@ -65,6 +79,42 @@ def membership_delete(*, membership: Membership, actor=None) -> None:
     pk, before = membership.pk, _membership_snapshot(membership)
     membership.delete()
     audit(actor=actor, action="membership_delete", obj=membership, object_id=pk, before=before)
+
+
+# --- The supervisors' read-only admin ------------------------------------------------
+
+SUPERVISOR_ADMIN_GROUP = "督查（只读后台）"
+# What supervisors may look at in the Django admin: an explicit allow-list, so a model added later
+# (or a third-party one: API tokens, users, sessions, lockouts) is never readable by default.
+# Deliberately absent: users, groups, tokens, robot settings (ChannelConfig holds webhook keys and
+# signing secrets), the outbox and delivery log (errors may quote a webhook), drafts (personal),
+# evidence and export files, the audit log (login and IP records are for administrators).
+SUPERVISOR_ADMIN_PERMISSIONS = [
+    "plans.view_region", "plans.view_unit", "plans.view_unitalias", "plans.view_membership",
+    "plans.view_plan", "plans.view_measure", "plans.view_measureunit",
+    "tasks.view_task", "tasks.view_progressreport", "tasks.view_extensionrequest",
+    "tasks.view_completionapplication",
+    "indicators.view_target", "indicators.view_targetreading",
+    "supervision.view_urge", "supervision.view_escalation", "supervision.view_reminder",
+]
+
+
+def supervisor_admin_group_sync(*, create: bool = True):
+    """Give the supervisors' admin group exactly SUPERVISOR_ADMIN_PERMISSIONS (run by seed_demo
+    and after every migrate, so an existing group that once had every view_* permission is fixed)."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    group = (Group.objects.get_or_create(name=SUPERVISOR_ADMIN_GROUP)[0] if create
+             else Group.objects.filter(name=SUPERVISOR_ADMIN_GROUP).first())
+    if group is None:
+        return None
+    wanted = Q(pk__in=[])
+    for perm in SUPERVISOR_ADMIN_PERMISSIONS:
+        app_label, codename = perm.split(".")
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    group.permissions.set(Permission.objects.filter(wanted))
+    return group
 
 
 # --- Unit registry ----------------------------------------------------------------

@@ -6,6 +6,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/source/", views.plan_source, name="source"),
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_status, name="import_status"),
     path("<int:pk>/review/", views.plan_review, name="review"),

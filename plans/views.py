@@ -6,6 +6,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config.files import file_response
+
 from .choices import PlanStatus
 from .choices import UnitRole
 from .forms import SEP, ImportUploadForm, MeasureAddForm, MeasureEditForm, PlanHeaderForm, TargetFormSet, UnitMapForm
@@ -37,6 +39,15 @@ def _tree(plan: Plan):
     for m in measures:
         m.child_list = children.get(m.id, [])
     return measures, children.get(None, [])
+
+
+@login_required
+def plan_source(request, pk: int):
+    """The uploaded plan document, to those who can see the plan."""
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
+    if not plan.source_file:
+        raise Http404
+    return file_response(plan.source_file, filename=plan.source_name or plan.source_file.name.rsplit("/", 1)[-1])
 
 
 @login_required

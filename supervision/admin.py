@@ -1,13 +1,62 @@
+from django import forms
 from django.contrib import admin
 
+from .channels import webhooks
 from .models import ChannelConfig, DeliveryAttempt, Digest, Escalation, Reminder, Urge
+
+
+class ChannelConfigForm(forms.ModelForm):
+    """Robot credentials are write-only: the page says whether one is set, never shows it; an
+    empty field keeps the stored value."""
+
+    webhook_url = forms.CharField(label="机器人地址（Webhook）", required=False, max_length=500,
+                                  widget=forms.PasswordInput(render_value=False, attrs={"size": 80}),
+                                  help_text="出于安全考虑不显示已保存的地址（含密钥）；留空则保持不变。")
+    secret = forms.CharField(label="加签密钥", required=False, max_length=200,
+                             widget=forms.PasswordInput(render_value=False),
+                             help_text="不显示已保存的密钥；留空则保持不变。")
+    clear_secret = forms.BooleanField(label="清除加签密钥", required=False)
+
+    class Meta:
+        model = ChannelConfig
+        fields = ["unit", "user", "channel", "enabled", "webhook_url", "secret"]
+
+    def clean_webhook_url(self):
+        url = self.cleaned_data["webhook_url"].strip()
+        if not url:
+            return self.instance.webhook_url if self.instance.pk else ""
+        try:
+            webhooks.check_url(url)
+        except webhooks.WebhookRefused as e:
+            raise forms.ValidationError(str(e)) from e
+        return url
+
+    def clean(self):
+        data = super().clean()
+        if data.get("clear_secret"):
+            data["secret"] = ""
+        else:
+            data["secret"] = (data.get("secret") or "").strip() or (self.instance.secret if self.instance.pk else "")
+        return data
 
 
 @admin.register(ChannelConfig)
 class ChannelConfigAdmin(admin.ModelAdmin):
-    list_display = ["channel", "unit", "user", "enabled", "updated_at"]
+    form = ChannelConfigForm
+    list_display = ["channel", "unit", "user", "enabled", "webhook_host", "secret_set", "updated_at"]
     list_filter = ["channel", "enabled"]
     raw_id_fields = ["unit", "user"]
+    readonly_fields = ["webhook_host", "secret_set"]
+    fields = ["unit", "user", "channel", "enabled", "webhook_host", "webhook_url", "secret_set", "secret",
+              "clear_secret"]
+
+    @admin.display(description="机器人地址（不含密钥）")
+    def webhook_host(self, obj):
+        return webhooks.masked(obj.webhook_url) or "—"
+
+    @admin.display(description="加签密钥", boolean=False)
+    def secret_set(self, obj):
+        return "已设置" if obj.secret else "未设置"
 
 
 @admin.register(Reminder)

@@ -18,6 +18,7 @@ from tasks.choices import Decision
 from tasks.models import CompletionApplication, ExtensionRequest, Task
 from tasks.workdays import local_date
 
+from .channels import webhooks
 from .choices import Channel, ReminderKind, UrgeLevel
 from .models import ChannelConfig, Reminder, Urge
 
@@ -211,21 +212,33 @@ def task_reopen(*, task: Task, actor, reason: str, now: dt.datetime | None = Non
 @transaction.atomic
 def channel_config_save(*, actor, channel: str, enabled: bool, webhook_url: str = "", secret: str = "",
                         unit: Unit | None = None) -> ChannelConfig:
-    """A user's own channel preference, or (unit head, admin) the unit's group robot."""
+    """A user's own channel preference, or (unit head, admin) the unit's group robot.
+
+    Robot addresses (personal or the unit's) are set by unit heads and admins only, and only to
+    the allowed robot hosts (supervision/channels/webhooks.py): the worker POSTs to them from
+    inside the network. Audit rows keep the address without its key."""
     if channel == Channel.INAPP:
         raise SupervisionRefused("站内消息始终开启。")
+    scope = scope_of(actor)
     if unit is not None:
-        scope = scope_of(actor)
         if not (scope.is_admin or (scope.role == Role.UNIT_HEAD and scope.unit_id == unit.pk)):
             raise PermissionDenied("只有本单位负责人或管理员可以设置单位机器人。")
         owner = {"unit": unit}
     else:
         owner = {"user": actor}
+    webhook_url = webhook_url.strip()
+    if webhook_url:
+        if not (scope.is_admin or scope.role == Role.UNIT_HEAD):
+            raise PermissionDenied("只有单位负责人或管理员可以设置机器人地址。")
+        try:
+            webhooks.check_url(webhook_url)
+        except webhooks.WebhookRefused as e:
+            raise SupervisionRefused(str(e)) from e
     if enabled and channel in (Channel.WECOM, Channel.DINGTALK) and not webhook_url and unit is not None:
         raise SupervisionRefused("请填写机器人 Webhook 地址。")
     cfg = ChannelConfig.objects.filter(channel=channel, **owner).first() or ChannelConfig(channel=channel, **owner)
-    before = {"enabled": cfg.enabled, "webhook_url": cfg.webhook_url} if cfg.pk else None
-    cfg.enabled, cfg.webhook_url = enabled, webhook_url.strip()
+    before = {"enabled": cfg.enabled, "webhook_url": webhooks.masked(cfg.webhook_url)} if cfg.pk else None
+    cfg.enabled, cfg.webhook_url = enabled, webhook_url
     if secret:
         cfg.secret = secret.strip()
     try:
@@ -237,7 +250,8 @@ def channel_config_save(*, actor, channel: str, enabled: bool, webhook_url: str 
     except IntegrityError as e:  # pragma: no cover - concurrent first save
         raise SupervisionRefused("设置已被修改，请刷新后重试。") from e
     audit(actor=actor, action="channel_config_save", obj=cfg, before=before,
-          after={"enabled": cfg.enabled, "webhook_url": cfg.webhook_url, "channel": channel})
+          after={"enabled": cfg.enabled, "webhook_url": webhooks.masked(cfg.webhook_url), "channel": channel,
+                 "secret_set": bool(cfg.secret)})
     return cfg
 
 

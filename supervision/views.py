@@ -54,6 +54,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 def notification_settings(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     can_unit = scope.role == Role.UNIT_HEAD or scope.is_admin
+    can_robot = can_unit  # robot addresses: unit heads and admins only (channel_config_save)
     if request.method == "POST":
         form = ChannelForm(request.POST)
         if form.is_valid():
@@ -84,7 +85,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
             active = (mine.enabled and bool(mine.webhook_url)) if mine else bool(u and u.enabled and u.webhook_url)
         rows.append({"channel": ch, "label": ch.label, "mine": mine, "unit": unit_cfg.get(ch), "active": active})
     return render(request, "supervision/notification_settings.html",
-                  {"rows": rows, "can_unit": can_unit, "email": request.user.email})
+                  {"rows": rows, "can_unit": can_unit, "can_robot": can_robot, "email": request.user.email})
 
 
 # --- Urging ----------------------------------------------------------------------------------------
@@ -127,7 +128,9 @@ def urges(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def urge_respond(request: HttpRequest, pk: int) -> HttpResponse:
-    urge = get_object_or_404(Urge, pk=pk)
+    # Another unit's urge does not exist for this user (404, as in the API), rather than a 403
+    # that would confirm its id.
+    urge = get_object_or_404(Urge.objects.visible_to(request.user), pk=pk)
     form = RespondForm(request.POST)
     if form.is_valid():
         try:

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import CompletionApplication, Evidence, ExtensionRequest, ProgressReport, ReportDraft, Task
 
@@ -23,7 +25,23 @@ class ProgressReportAdmin(admin.ModelAdmin):
 
 
 admin.site.register(ReportDraft)
-admin.site.register(Evidence)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    """No link to the stored path (files have no URL); the download goes through the checked view."""
+
+    list_display = ["original_name", "task", "size", "content_type", "uploaded_by", "download"]
+    exclude = ["file"]
+    readonly_fields = ["download"]
+    raw_id_fields = ["task", "report", "uploaded_by"]
+
+    def has_add_permission(self, request):
+        return False  # evidence is attached through the report and completion forms
+
+    @admin.display(description="下载")
+    def download(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("tasks:evidence", args=[obj.pk]), obj.original_name)
 
 
 @admin.register(ExtensionRequest)

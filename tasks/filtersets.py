@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from config.inputs import FilterSet, IdFilter
+
 from .choices import TaskStatus
 from .models import ProgressReport, Task
 from .querysets import ONTIME_AGAINST, ontime_due_q, ontime_q, owes_current_report_q, reported_q
@@ -29,9 +31,9 @@ def without_blanks(data):
     return out
 
 
-class TaskFilterSet(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan", label="方案")
-    region = django_filters.NumberFilter(field_name="plan__region", label="区域")
+class TaskFilterSet(FilterSet):
+    plan = IdFilter(field_name="plan", label="方案")
+    region = IdFilter(field_name="plan__region", label="区域")
     deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="时限不早于")
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="时限不晚于")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
@@ -106,7 +108,7 @@ class TaskFilterSet(django_filters.FilterSet):
         return queryset.filter(measure_id__in=targets.values("measure_id"))
 
 
-class ProgressReportFilterSet(django_filters.FilterSet):
+class ProgressReportFilterSet(FilterSet):
     class Meta:
         model = ProgressReport
         fields = ["task", "period", "status"]

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
+from config.files import RandomName
 from plans.choices import UnitRole
 
 from .choices import Decision, Light, ReportStatus, TaskStatus
@@ -225,7 +226,7 @@ class Evidence(models.Model):
     task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="evidence")
     report = models.ForeignKey(ProgressReport, verbose_name="进展报告", null=True, blank=True,
                                on_delete=models.PROTECT, related_name="evidence")
-    file = models.FileField("文件", upload_to="evidence/%Y/%m/")
+    file = models.FileField("文件", upload_to=RandomName("evidence"))
     original_name = models.CharField("原文件名", max_length=255)
     size = models.PositiveBigIntegerField("大小（字节）")
     content_type = models.CharField("类型", max_length=100)

@@ -37,9 +37,10 @@ class TaskActionRefused(Exception):
 
 class StaleReportError(TaskActionRefused):
     """Someone else submitted a report for the same task and period after the form was loaded.
-    `current` is their report, so the page can show what they wrote next to what the user typed."""
+    `current` is their report, so the page can show what they wrote next to what the user typed;
+    None when the form claims a version the period does not have (a stale or forged form)."""
 
-    def __init__(self, message: str, *, current: ProgressReport):
+    def __init__(self, message: str, *, current: ProgressReport | None):
         super().__init__(message)
         self.current = current
 
@@ -213,7 +214,12 @@ def _check_version(task: Task, period: Period, expected_version: int) -> int:
     latest = _latest_in_period(task, period.start)
     current = latest.version if latest else 0
     if expected_version != current:
-        assert latest is not None
+        if latest is None:
+            # The form was based on a version that no longer exists or never did (tampered with,
+            # or a report deleted by an admin): nothing to compare with, ask for a reload.
+            raise StaleReportError(
+                f"保存失败：页面上的版本信息已过期，{period.label}目前还没有已提交的进展。"
+                "请刷新页面后再提交；您填写的内容已保留。", current=None)
         who = latest.submitted_by.get_full_name() or latest.submitted_by.username
         raise StaleReportError(
             f"保存失败：在您填写期间，{who}已于{timezone.localtime(latest.submitted_at):%Y年%m月%d日 %H:%M}"

@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config.files import file_response
 from indicators.models import Target, TargetReading
 from plans.choices import ReportCycle, UnitRole
 from plans.models import AuditEntry, Measure, Plan
@@ -52,6 +53,14 @@ AUDIT_KEYS = {"period": "周期", "version": "版本", "status": "状态", "done
               "completion_applied_at": "申请办结时间", "closed_at": "办结时间", "granted_deadline": "延期后时限",
               "unit": "单位", "message": "催办内容", "response": "单位答复", "decision": "审批结果",
               "comment": "意见"}
+
+
+def _version(raw) -> int:
+    """The form's expected_version; junk reads as -1, which no period has, so it is refused as stale."""
+    try:
+        return int(raw or 0)
+    except (TypeError, ValueError):
+        return -1
 
 
 def _audit_value(key: str, v) -> str:
@@ -226,7 +235,7 @@ def report_form(request, pk: int):
     if request.method == "POST" and request.POST.get("action") == "no_change":
         try:
             task_report_no_change(task=task, period=period, actor=request.user,
-                                  expected_version=int(request.POST.get("expected_version") or 0), now=now)
+                                  expected_version=_version(request.POST.get("expected_version")), now=now)
         except TaskActionRefused as exc:  # a closed period, nothing to copy, or someone filed first
             messages.error(request, exc.message)
             return redirect(f"{reverse('tasks:report', args=[task.pk])}?period={period.key}")
@@ -246,7 +255,7 @@ def report_form(request, pk: int):
                 # The user has now seen the other version: submitting again means "mine wins",
                 # as a new version on top of theirs.
                 form.data = form.data.copy()
-                form.data["expected_version"] = str(stale.version)
+                form.data["expected_version"] = str(stale.version if stale else 0)
             except TaskActionRefused as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
@@ -341,5 +350,4 @@ def extension_request(request, pk: int):
 @login_required
 def evidence_download(request, pk: int):
     ev = get_object_or_404(Evidence.objects.filter(task__in=Task.objects.visible_to(request.user)), pk=pk)
-    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.original_name,
-                        content_type=ev.content_type)
+    return file_response(ev.file, filename=ev.original_name, content_type=ev.content_type)

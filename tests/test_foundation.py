@@ -35,11 +35,11 @@ def test_it_hides_another_units_tasks_from_staff(cast):
 
 
 def test_it_accepts_token_auth(cast):
-    from rest_framework.authtoken.models import Token
+    from accounts.services import api_token_issue
 
-    token = Token.objects.create(user=cast.supervisor)
+    key = api_token_issue(user=cast.supervisor).key
     c = APIClient()
-    c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    c.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert c.get("/api/plans/").status_code == 200
 
 
@@ -50,10 +50,10 @@ def test_it_paginates_and_filters_plans(cast):
     assert api(cast.supervisor).get("/api/plans/", {"year": 1999}).json()["count"] == 0
 
 
-@pytest.mark.django_db
-def test_it_serves_a_valid_openapi_schema(client):
+def test_it_serves_a_valid_openapi_schema(client, cast):
     from openapi_spec_validator import validate
 
+    client.force_login(cast.staff)
     r = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert r.status_code == 200
     import json
@@ -63,11 +63,19 @@ def test_it_serves_a_valid_openapi_schema(client):
     assert "/api/tasks/" in spec["paths"]
 
 
-def test_it_serves_the_api_docs_without_a_cdn(client):
+def test_it_serves_the_api_docs_without_a_cdn(client, cast):
     """An intranet has no CDN: Swagger UI comes from the app's own static files."""
+    client.force_login(cast.staff)
     html = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_api_schema_and_docs_from_anonymous_users(client):
+    assert client.get("/api/schema/").status_code in (401, 403)
+    r = client.get("/api/docs/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
 
 
 def test_it_shows_the_admin_in_chinese(cast, client):

@@ -3,10 +3,13 @@
 DATABASE_URL  unset → embedded SQLite (WAL, immediate transactions); postgres://… → PostgreSQL.
 REDIS_URL     unset → Celery over a serverless SQLite transport, local-memory cache; redis://… → Redis.
 """
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -28,10 +31,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",  # login throttling and lockout (accounts/throttle.py)
+    "csp",  # Content-Security-Policy on every response
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "accounts",
     "plans",
     "tasks",
     "indicators",
@@ -41,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -48,7 +54,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -69,6 +77,26 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Content-Security-Policy (django-csp) -----------------------------------------
+# Scripts only from our own static files (no inline script, no handlers in attributes: they live in
+# static/js/); a template that truly needs an inline script gives it nonce="{{ request.csp_nonce }}".
+# Inline *styles* stay allowed: ECharts and Swagger UI write style attributes and a <style> block,
+# and a style cannot run code. Nothing is loaded from another origin (intranet, no CDN).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Database -------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
@@ -121,6 +149,8 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE: dict = {
     # Reminder outbox: create due reminders and digests (safe to run twice), then enqueue sends.
     "supervision-scan-reminders": {"task": "supervision.scan_reminders", "schedule": 600.0},
+    # Audit rows older than AUDIT_RETENTION_DAYS (never younger ones), nightly.
+    "plans-prune-audit-log": {"task": "plans.prune_audit_log", "schedule": crontab(hour=3, minute=17)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -134,6 +164,32 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "accounts.throttle.LoginThrottleBackend",  # refuses a locked-out username or address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# 等保 2.0 level 3 (GB/T 22239-2019 §8.1.4.1): lockout after repeated failures, session timeouts.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)             # per username
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 30)     # per client address (offices share NAT)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]               # order read by LoginThrottleHandler
+AXES_HANDLER = "accounts.throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"  # Chinese page, HTTP 429
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successes and failures are in the audit log (accounts/signals.py)
+AXES_HTTP_RESPONSE_CODE = 429
+# Trusted proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+CLIENT_IP_PROXY_COUNT = env_int("CLIENT_IP_PROXY_COUNT", 0)
+SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30) * 60
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS  # the cookie never outlives the absolute limit
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 90)
+# Audit rows (changes and login events) are kept at least this long; a daily job prunes older ones.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+if AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (等保 2.0: 审计记录保存不少于六个月)")
 
 # --- i18n -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -146,8 +202,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Uploads and exports are stored here under random names and never served by URL (no /media/
+# route): downloads go through views that check who may read the file (config/files.py).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# "" the app streams downloads; "nginx" answers with X-Accel-Redirect to PROTECTED_FILES_INTERNAL_URL
+# (an `internal` location aliased to MEDIA_ROOT); "apache" with X-Sendfile (mod_xsendfile).
+PROTECTED_FILES_SERVER = env_str("PROTECTED_FILES_SERVER", "")
+PROTECTED_FILES_INTERNAL_URL = env_str("PROTECTED_FILES_INTERNAL_URL", "/protected-files/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -163,14 +225,15 @@ REST_FRAMEWORK = {
     # Token first: DRF answers an unauthenticated request with the first class's challenge, so a
     # missing or bad token is 401 with `WWW-Authenticate: Token` (session auth has no challenge: 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # First, so that a missing or expired token is a 401 with WWW-Authenticate, not a 403.
+        "accounts.authentication.ExpiringTokenAuthentication",  # expiring, hashed, rotatable
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "config.inputs.FilterBackend",  # bounded integers in every filterset
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -180,6 +243,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "方案、措施、单位、任务、指标与进展的接口。权限与页面一致。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # no map of the API for strangers
     # /api/docs/ loads Swagger UI from static/ (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -210,10 +274,17 @@ SUPERVISION_MAX_ATTEMPTS = env_int("SUPERVISION_MAX_ATTEMPTS", 8)
 SUPERVISION_ROBOT_RATE = (env_int("SUPERVISION_ROBOT_RATE_LIMIT", 20), 60)  # messages per seconds, per robot
 SUPERVISION_REMINDER_WINDOW_DAYS = 14  # reminders older than this are not sent out-of-app any more
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Robot webhooks may only go here (origins; https unless an entry says otherwise). Addresses that are
+# or resolve to private, loopback or link-local networks are refused unless the entry's host is
+# that IP literal (see supervision/channels/webhooks.py).
+SUPERVISION_WEBHOOK_ALLOWLIST = env_list("SUPERVISION_WEBHOOK_ALLOWLIST",
+                                         ["https://qyapi.weixin.qq.com", "https://oapi.dingtalk.com"])
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes logs every attempt at INFO; the audit log has them (accounts/signals.py).
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,6 +1,8 @@
 /* Dashboard charts (Apache ECharts, served from /static/vendor). Every bar and slice links to the
    task list behind it; the tables next to the charts carry the same links for keyboards and print. */
 (function () {
+  var printButton = document.getElementById("print-page");
+  if (printButton) { printButton.addEventListener("click", function () { window.print(); }); }
   var el = document.getElementById("dash-data");
   if (!el || !window.echarts) { return; }
   var data = JSON.parse(el.textContent);
@@ -28,7 +30,9 @@
   var plans = data.plans.slice().reverse();
   make("chart-plans", {
     tooltip: {trigger: "axis", axisPointer: {type: "shadow"}, formatter: function (ps) {
-      var p = plans[ps[0].dataIndex]; return p.name + "<br>办结率 " + p.close_rate + "%，逾期 " + p.overdue + " 项"; }},
+      // ECharts inserts a formatter's string as HTML: plan titles are user input, so escape them.
+      var p = plans[ps[0].dataIndex], esc = echarts.format.encodeHTML;
+      return esc(p.name) + "<br>办结率 " + esc(String(p.close_rate)) + "%，逾期 " + esc(String(p.overdue)) + " 项"; }},
     grid: {left: 8, right: 90, top: 8, bottom: 8, containLabel: true},
     xAxis: {type: "value", max: 100, axisLabel: {formatter: "{value}%"}},
     yAxis: {type: "category", data: plans.map(function (p) { return p.name; }), axisLabel: {width: 220, overflow: "truncate"}},

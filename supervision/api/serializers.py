@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from config.inputs import IdField
 from tasks.models import CompletionApplication, ExtensionRequest
 
 from ..choices import UrgeLevel
@@ -19,7 +20,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False,
+    ids = serializers.ListField(child=IdField(), required=False,
                                 help_text="要标为已读的提醒；不填则全部标为已读。")
 
 
@@ -41,8 +42,8 @@ class UrgeSerializer(serializers.ModelSerializer):
 
 
 class UrgeInputSerializer(serializers.Serializer):
-    task = serializers.IntegerField(required=False, allow_null=True, help_text="催办的任务（与 unit 二选一）")
-    unit = serializers.IntegerField(required=False, allow_null=True, help_text="催办的单位（整个单位）")
+    task = IdField(required=False, allow_null=True, help_text="催办的任务（与 unit 二选一）")
+    unit = IdField(required=False, allow_null=True, help_text="催办的单位（整个单位）")
     message = serializers.CharField(max_length=2000)
     level = serializers.ChoiceField(choices=UrgeLevel.choices, default=UrgeLevel.URGE)
 

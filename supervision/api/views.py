@@ -14,6 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from config.inputs import FilterSet
 from plans.models import Unit
 from plans.querysets import scope_of
 from tasks.models import CompletionApplication, ExtensionRequest, Task
@@ -54,7 +55,7 @@ def _require_supervisor(request) -> None:
         raise PermissionDenied(IsSupervisor.message)
 
 
-class NotificationFilterSet(django_filters.FilterSet):
+class NotificationFilterSet(FilterSet):
     unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="只看未读")
     kind = django_filters.ChoiceFilter(choices=ReminderKind.choices, label="类型")
 

@@ -48,17 +48,24 @@ def truncate_bytes(text: str, limit: int, suffix: str = "…") -> str:
 
 
 def post_json(url: str, payload: dict, *, timeout: float = 10) -> dict:
+    """POST to a robot webhook: only to an allowed host, never to an internal address (checked
+    again on the connection actually made), no redirects (supervision/channels/webhooks.py)."""
+    from . import webhooks
+
+    webhooks.check_url(url)
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     req = urllib.request.Request(url, data=data, method="POST",
                                  headers={"Content-Type": "application/json; charset=utf-8"})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with webhooks.opener().open(req, timeout=timeout) as resp:
             body = resp.read()
     except urllib.error.HTTPError as e:
         if e.code == 429:
-            raise RateLimited(60, f"HTTP 429 from {url}") from e
+            raise RateLimited(60, f"HTTP 429 from {webhooks.masked(url)}") from e
         raise ChannelError(f"HTTP {e.code}: {e.read()[:300]!r}") from e
     except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+        if isinstance(getattr(e, "reason", None), ChannelError):
+            raise e.reason from e
         raise ChannelError(f"连接失败: {e}") from e
     try:
         return json.loads(body or b"{}")

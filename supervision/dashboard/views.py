@@ -51,13 +51,13 @@ def supervisor_required(request):
     return scope
 
 
-def filter_params(request) -> dict:
+def filter_params(request, refused=frozenset()) -> dict:
     """The non-empty filter values of the request (for links and exports): `status=` from 状态 left at
-    全部 is no filter (TaskFilterSet drops blanks the same way)."""
+    全部 is no filter (TaskFilterSet drops blanks the same way); keys in `refused` are left out."""
     params = {}
     for k in FILTER_KEYS:
         values = [v for v in request.GET.getlist(k) if v.strip()]
-        if values:
+        if values and k not in refused:
             params[k] = values if k == "status" else values[0]
     return params
 
@@ -65,7 +65,10 @@ def filter_params(request) -> dict:
 def filtered_tasks(request) -> tuple[TaskFilterSet, dict]:
     """The filterset over the user's visible tasks and the cleaned filter values (for links)."""
     fs = TaskFilterSet(request.GET or None, queryset=Task.objects.visible_to(request.user))
-    return fs, filter_params(request)
+    # Only values the filterset accepted go on into links, option lists and plan lookups: a
+    # refused one (an id past the database's integer range) is shown as a form error, not used.
+    refused = set(fs.errors) if fs.is_bound else set()
+    return fs, filter_params(request, refused=refused)
 
 
 def link(name: str, params: dict, **overrides) -> str:

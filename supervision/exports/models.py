@@ -2,6 +2,8 @@
 from django.conf import settings
 from django.db import models
 
+from config.files import RandomName
+
 
 class ExportJob(models.Model):
     """A 台账 (.xlsx) or 通报 (.docx) for one user's filter, generated in the background for large scopes."""
@@ -21,7 +23,7 @@ class ExportJob(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField("进度", default=0)
     message = models.TextField("说明", blank=True)
-    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
+    file = models.FileField("文件", upload_to=RandomName("exports"), blank=True)
     filename = models.CharField("文件名", max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE,
                                    related_name="+")

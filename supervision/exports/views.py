@@ -4,10 +4,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from config.files import file_response
 from supervision.dashboard.views import filter_params, supervisor_required
 
 from .models import ExportJob
@@ -68,4 +69,4 @@ def export_download(request, pk: int):
     job = get_object_or_404(ExportJob, pk=pk, created_by=request.user)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    return file_response(job.file, filename=job.filename)

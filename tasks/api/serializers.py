@@ -2,6 +2,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.inputs import BoundedIntegerField
+
 from ..choices import ReportStatus, TaskStatus
 from ..models import CompletionApplication, ExtensionRequest, ProgressReport, Task
 
@@ -48,7 +50,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 class ReportInputSerializer(serializers.Serializer):
     period = serializers.CharField(required=False, allow_blank=True, help_text="如 2026-03；空为本期")
-    expected_version = serializers.IntegerField(min_value=0, help_text="表单所基于的本期最新版本号，首次报送为 0")
+    expected_version = BoundedIntegerField(min_value=0, help_text="表单所基于的本期最新版本号，首次报送为 0")
     status = serializers.ChoiceField(choices=ReportStatus.choices)
     done_text = serializers.CharField(max_length=5000)
     problems_text = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
@@ -60,7 +62,7 @@ class ReportInputSerializer(serializers.Serializer):
 
 class NoChangeInputSerializer(serializers.Serializer):
     period = serializers.CharField(required=False, allow_blank=True)
-    expected_version = serializers.IntegerField(min_value=0)
+    expected_version = BoundedIntegerField(min_value=0)
 
 
 class CompletionInputSerializer(serializers.Serializer):

@@ -1,3 +1,4 @@
+from django.http import QueryDict
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
@@ -26,7 +27,7 @@ def _refused(exc: TaskActionRefused) -> Response:
     if exc.field:
         body["field"] = exc.field
     if isinstance(exc, StaleReportError):
-        body["current"] = ProgressReportSerializer(exc.current).data
+        body["current"] = ProgressReportSerializer(exc.current).data if exc.current else None
         return Response(body, status=status.HTTP_409_CONFLICT)
     return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
@@ -52,8 +53,13 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     def _input(self, serializer_class):
         data = self.request.data
         if hasattr(data, "getlist") and "evidence" in data:
-            data = data.copy()
-            data.setlist("evidence", self.request.FILES.getlist("evidence"))
+            # A shallow copy: QueryDict.copy() deep-copies the uploads, and a file over
+            # FILE_UPLOAD_MAX_MEMORY_SIZE is an open temporary file that cannot be copied.
+            lists = dict(data.lists())
+            lists["evidence"] = self.request.FILES.getlist("evidence")
+            data = QueryDict(mutable=True)
+            for key, values in lists.items():
+                data.setlist(key, values)
         s = serializer_class(data=data)
         s.is_valid(raise_exception=True)
         return s.validated_data

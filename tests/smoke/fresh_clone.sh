@@ -18,11 +18,14 @@ while [ $(( $(date +%s) - start )) -lt 180 ]; do
   sleep 2
 done
 if [ -z "$ok" ]; then echo "FAIL: app not up within 180 s"; tail -40 "$dir/run.log"; exit 1; fi
-for path in /accounts/login/ /admin/login/ /api/schema/; do
+for path in /accounts/login/ /admin/login/ /healthz; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path")
   echo "  $path → HTTP $code"
   [ "$code" = 200 ] || { echo "FAIL: $path"; exit 1; }
 done
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/schema/")
+echo "  /api/schema/ (anonymous) → HTTP $code"
+case "$code" in 401|403) ;; *) echo "FAIL: /api/schema/ open to anonymous users"; exit 1;; esac
 grep -q "Demo@2026" "$dir/run.log" || { echo "FAIL: run command did not print the demo logins"; exit 1; }
 pgrep -f "celery -A config worker" >/dev/null && pgrep -f "celery -A config beat" >/dev/null \
   || { echo "FAIL: worker/beat not running"; tail -20 "$dir/run.log"; exit 1; }

@@ -52,6 +52,14 @@ class RobotServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
+    def allow(self, settings, monkeypatch=None) -> None:
+        """Put this robot on the webhook allow-list: robots are https to the official hosts only
+        (supervision/channels/webhooks.py). With monkeypatch, also for worker subprocesses,
+        which read the allow-list from the environment."""
+        settings.SUPERVISION_WEBHOOK_ALLOWLIST = [self.url]
+        if monkeypatch is not None:
+            monkeypatch.setenv("SUPERVISION_WEBHOOK_ALLOWLIST", self.url)
+
     def __enter__(self):
         self.thread.start()
         return self

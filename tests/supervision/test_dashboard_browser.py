@@ -60,3 +60,26 @@ def test_it_walks_a_supervisor_from_dashboard_to_list_and_exports(live_server, p
         assert page.locator("#measure-results mark").first.inner_text() == "企业开办"
         screenshot(page, "dashboard-4-search")
         assert world
+
+
+def test_it_shows_a_plan_title_with_markup_as_text_in_the_chart_tooltip(live_server, page):
+    """Stored DOM XSS: ECharts inserts a tooltip formatter's string as HTML; the plan title is
+    typed by an admin (or comes from an imported document) and must arrive as text."""
+    from tests.factories import MeasureFactory, TaskFactory
+
+    cast = Cast()
+    cast.plan.title = '<img src=x id=pwn>方案"'
+    cast.plan.save()
+    TaskFactory(measure=MeasureFactory(plan=cast.plan), unit=cast.unit)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    browser_login(page, live_server, "supervisor")
+    page.click("nav >> text=督办看板")
+    chart = page.wait_for_selector("#chart-plans svg")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] / 2)
+    tooltip = page.wait_for_selector("#chart-plans div:has-text('办结率')")
+    assert "<img src=x id=pwn>" in tooltip.inner_text()
+    assert page.locator("#pwn").count() == 0 and dialogs == []
+    screenshot(page, "dashboard-4-escaped-tooltip")

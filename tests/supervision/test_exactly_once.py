@@ -133,9 +133,10 @@ def queue(monkeypatch):
     celery_app.conf.task_default_queue = old
 
 
-def test_it_delivers_every_reminder_exactly_once_with_two_workers_two_scans_and_a_kill(queue, settings):
+def test_it_delivers_every_reminder_exactly_once_with_two_workers_two_scans_and_a_kill(queue, settings, monkeypatch):
     settings.SUPERVISION_CLAIM_LEASE_SECONDS = LEASE
     with RobotServer() as robot:
+        robot.allow(settings, monkeypatch)
         units = _seed(TASKS, robot.url)
         # Phase 1 (WeCom): only the WeCom channel is on.
         ChannelConfig.objects.filter(channel=Channel.DINGTALK).update(enabled=False)
@@ -206,8 +207,9 @@ def test_it_delivers_every_reminder_exactly_once_with_two_workers_two_scans_and_
               f"killed worker held {in_flight} claims; duplicates on the wire after the kill: {len(twice)}")
 
 
-def test_it_keeps_the_outbox_through_a_broker_outage(queue, settings):
+def test_it_keeps_the_outbox_through_a_broker_outage(queue, settings, monkeypatch):
     with RobotServer() as robot:
+        robot.allow(settings, monkeypatch)
         units = _seed(200, robot.url)
         ChannelConfig.objects.filter(channel=Channel.DINGTALK).delete()
         dead = "redis://127.0.0.1:1/15"

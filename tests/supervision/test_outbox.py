@@ -69,8 +69,9 @@ def test_it_reminds_about_missing_reports_and_catches_up_missed_days(cast):
     assert task and other
 
 
-def test_it_sends_one_digest_per_person_and_day_and_never_an_empty_one(cast):
+def test_it_sends_one_digest_per_person_and_day_and_never_an_empty_one(cast, settings):
     with RobotServer() as robot:
+        robot.allow(settings)
         ChannelConfig.objects.create(unit=cast.unit, channel=Channel.WECOM, webhook_url=f"{robot.url}/wecom?key=k")
         for i in range(3):
             _task(cast, dt.date(2026, 3, 26 + i))
@@ -89,8 +90,9 @@ def test_it_sends_one_digest_per_person_and_day_and_never_an_empty_one(cast):
         assert DigestItem.objects.values("reminder", "channel").distinct().count() == DigestItem.objects.count()
 
 
-def test_it_retries_failures_with_backoff_and_records_them(cast):
+def test_it_retries_failures_with_backoff_and_records_them(cast, settings):
     with RobotServer() as robot:
+        robot.allow(settings)
         robot.errcode = 93000
         ChannelConfig.objects.create(user=cast.staff, channel=Channel.WECOM, webhook_url=f"{robot.url}/w")
         _task(cast, dt.date(2026, 3, 26))
@@ -128,8 +130,9 @@ def test_it_takes_over_a_claim_whose_lease_ran_out(cast, settings):
 import json  # noqa: E402
 
 
-def test_it_holds_back_digests_beyond_a_robots_rate_and_sends_them_in_the_next_window(cast):
+def test_it_holds_back_digests_beyond_a_robots_rate_and_sends_them_in_the_next_window(cast, settings):
     with RobotServer() as robot:
+        robot.allow(settings)
         ChannelConfig.objects.create(unit=cast.unit, channel=Channel.WECOM, webhook_url=f"{robot.url}/w?key=shared")
         for i in range(24):
             member(cast.unit, Role.STAFF, username=f"s{i}")

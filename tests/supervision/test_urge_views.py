@@ -54,3 +54,15 @@ def test_the_task_page_shows_its_urges_and_open_unit_urges_and_takes_the_answer(
     assert resp.status_code == 302 and resp["Location"] == f"/tasks/{task.pk}/"
     on_task.refresh_from_db()
     assert on_task.response == "已完成系统对接" and on_task.responded_by == cast.staff
+
+
+def test_it_answers_404_when_responding_to_another_units_urge(client, cast):
+    from supervision.services import urge_create
+    from tests.factories import MeasureFactory, TaskFactory
+
+    task = TaskFactory(measure=MeasureFactory(plan=cast.plan), unit=cast.unit)
+    urge = urge_create(actor=cast.supervisor, task=task, message="请尽快报送")
+    client.force_login(cast.other_staff)
+    assert client.post(f"/supervision/urges/{urge.pk}/respond/", {"response": "冒充答复"}).status_code == 404
+    urge.refresh_from_db()
+    assert urge.response == ""

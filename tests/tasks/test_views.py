@@ -214,3 +214,18 @@ def test_it_runs_a_constant_number_of_queries_for_the_task_page(staff_client, ca
             actor=cast.staff, data=report_data(), expected_version=i + 1, files=[pdf()])
     big = count(staff_client, reverse("tasks:detail", args=[last.pk]))
     assert small == big, (small, big)
+
+
+def test_it_refuses_a_stale_version_when_the_period_has_no_report_yet(staff_client, work):
+    """A form claiming version 3 of a period nobody has reported: the Chinese stale-edit message,
+    the text kept, nothing stored (was an AssertionError, a 500)."""
+    resp = staff_client.post(reverse("tasks:report", args=[work.task.pk]),
+                             form_data(work, done_text="保留的内容", expected_version="3"))
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert "页面上的版本信息已过期" in html and "保留的内容" in html
+    assert 'name="expected_version" value="0"' in html
+    assert not ProgressReport.objects.exists()
+    resp = staff_client.post(reverse("tasks:report", args=[work.task.pk]),
+                             {"action": "no_change", "period": work.period.key, "expected_version": "junk"})
+    assert resp.status_code == 302

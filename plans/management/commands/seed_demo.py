@@ -3,14 +3,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from plans.choices import PlanStatus, Role, UnitKind
 from plans.importers import parse_bytes
 from plans.models import Membership, Plan, Region, Unit
-from plans.services import membership_save, plan_import, plan_publish, unit_create, unit_names_for_parser
+from plans.services import (membership_save, plan_import, plan_publish, supervisor_admin_group_sync, unit_create,
+                            unit_names_for_parser)
 
 DEMO_PASSWORD = "Demo@2026"
 SEEDS = settings.BASE_DIR / "fixtures" / "seeds"
@@ -66,8 +66,7 @@ class Command(BaseCommand):
 
     def _users(self, regions):
         User = get_user_model()
-        viewers, _ = Group.objects.get_or_create(name="督查（只读后台）")
-        viewers.permissions.set(Permission.objects.filter(codename__startswith="view_"))
+        viewers = supervisor_admin_group_sync()
         for username, full, role, code, unit_name in USERS:
             unit, _ = Unit.objects.get_or_create(region=regions[code], name=unit_name,
                                                  defaults={"kind": guess_kind(unit_name)})

@@ -1,0 +1,50 @@
+"""Integers a client sends are bounded where they enter (config/inputs.py): a number past the
+database's 64-bit range is a 400 or a form error, never an OverflowError from SQLite (a 500)."""
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import MeasureFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "99999999999999999999"
+
+
+def api(user) -> APIClient:
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+@pytest.mark.parametrize("url", [
+    f"/api/tasks/?plan={HUGE}", f"/api/tasks/?region={HUGE}", f"/api/tasks/?unit={HUGE}",
+    f"/api/targets/?plan={HUGE}", f"/api/plans/?year={HUGE}", f"/api/urges/?unit={HUGE}",
+    f"/api/tasks/on-time/?plan={HUGE}",
+])
+def test_it_answers_400_for_a_huge_id_in_an_api_filter(cast, url):
+    TaskFactory(measure=MeasureFactory(plan=cast.plan), unit=cast.unit)
+    r = api(cast.admin).get(url)
+    assert r.status_code == 400, r.content
+
+
+def test_it_answers_400_for_a_huge_id_in_the_notifications_read_list(cast):
+    r = api(cast.staff).post("/api/notifications/read/", {"ids": [int(HUGE)]}, format="json")
+    assert r.status_code == 400, r.content
+    assert api(cast.staff).post("/api/notifications/read/", {"ids": [1]}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("query", [f"region={HUGE}", f"plan={HUGE}", f"unit={HUGE}", f"plan=1&region={HUGE}"])
+def test_it_shows_the_dashboard_with_a_huge_filter_value(client, cast, query):
+    TaskFactory(measure=MeasureFactory(plan=cast.plan), unit=cast.unit)
+    client.force_login(cast.supervisor)
+    r = client.get(f"/dashboard/?{query}")
+    assert r.status_code == 200
+    r = client.get(f"/dashboard/tasks/?{query}")
+    assert r.status_code == 200
+
+
+def test_it_exports_an_empty_ledger_for_a_huge_plan_id(client, cast):
+    TaskFactory(measure=MeasureFactory(plan=cast.plan), unit=cast.unit)
+    client.force_login(cast.supervisor)
+    r = client.get(f"/dashboard/ledger.xlsx?plan={HUGE}")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
