@@ -48,29 +48,30 @@ def test_it_ends_every_job_after_the_worker_is_killed_mid_import_export_and_send
                                      webhook_url=f"{robot.url}/wecom/{cast.unit.pk}?key=k")
         outbox.scan()
         digest = Digest.objects.get(channel=Channel.WECOM, recipient=cast.staff)
-        with beat(), worker("a") as a:
-            wait_for(lambda: worker_ready("a"), timeout=60)
-            export = export_job_create(kind="ledger", user=cast.supervisor, params={})
-            assert enqueue_ready() >= 1
-            wait_for(lambda: (faults / "export").exists() and robot.arrivals >= 1, timeout=60, every=0.1)
-            imp = import_job_create(region=cast.region, upload=SimpleUploadedFile(SEED.name, data), actor=cast.admin)
-            wait_for(lambda: (faults / "import").exists(), timeout=60, every=0.1)
-            with worker("b"):  # the replacement, started as supervisord would
-                wait_for(lambda: worker_ready("b"), timeout=60)
+        with beat():
+            with worker("a") as a:
+                wait_for(lambda: worker_ready("a"), timeout=60)
+                export = export_job_create(kind="ledger", user=cast.supervisor, params={})
+                assert enqueue_ready() >= 1
+                wait_for(lambda: (faults / "export").exists() and robot.arrivals >= 1, timeout=60, every=0.1)
+                imp = import_job_create(region=cast.region, upload=SimpleUploadedFile(SEED.name, data),
+                                        actor=cast.admin)
+                wait_for(lambda: (faults / "import").exists(), timeout=60, every=0.1)
                 killed = kill9(a)
-                robot.delay = 0
-                ended = {}
+            robot.delay = 0
+            ended: dict[str, float] = {}
 
-                def finished() -> bool:
-                    for key, job in (("import", imp), ("export", export)):
-                        job.refresh_from_db()
-                        if key not in ended and job.is_finished:
-                            ended[key] = time.monotonic() - killed
-                    digest.refresh_from_db()
-                    if "send" not in ended and digest.sent_at:
-                        ended["send"] = time.monotonic() - killed
-                    return len(ended) == 3
+            def finished() -> bool:
+                for key, job in (("import", imp), ("export", export)):
+                    job.refresh_from_db()
+                    if key not in ended and job.is_finished:
+                        ended[key] = time.monotonic() - killed
+                digest.refresh_from_db()
+                if "send" not in ended and digest.sent_at:
+                    ended["send"] = time.monotonic() - killed
+                return len(ended) == 3
 
+            with worker("b"):  # the replacement, started as supervisord does
                 wait_for(finished, timeout=120, every=0.3)
 
     # The import: parsed again and stored once, whole.
