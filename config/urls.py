@@ -24,6 +24,7 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("supervision/", include("supervision.urls")),
     path("dashboard/", include("supervision.dashboard.urls")),
+    path("jobs/", include("background.urls")),
 ]
 # No /media/ route, in any settings: uploads and exports are served only by views that check
 # who may read them (config/files.py).

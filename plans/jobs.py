@@ -1,28 +1,16 @@
 """Celery jobs of the plans app."""
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
-from django.db import transaction
-from django.utils import timezone
-
-from .models import ImportJob
-
-log = logging.getLogger(__name__)
 
 
-@shared_task(name="plans.parse_import_job", acks_late=True, max_retries=3, default_retry_delay=10)
+@shared_task(name="plans.parse_import_job", acks_late=True)
 def parse_import_job(job_id: int) -> None:
     """Parse an uploaded file and store it as a draft plan. Safe to run twice: the job is claimed
-    by a conditional update, so a redelivered message finds it taken and does nothing."""
+    by compare-and-set (background.services.job_claim), so a duplicate message does nothing and a
+    message redelivered after its worker died takes the job over."""
     from .services import import_job_run
 
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.PARSING, progress=5)
-    if claimed != 1:
-        log.info("import job %s already claimed", job_id)
-        return
     import_job_run(job_id=job_id)
 
 

@@ -6,11 +6,14 @@ the vocabulary every other app speaks.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+
+from background.models import BackgroundJob
 
 from config.files import RandomName
 
 from .choices import PlanStatus, ReportCycle, Role, UnitKind, UnitRole
-from .querysets import MeasureQuerySet, PlanQuerySet, UnitQuerySet
+from .querysets import MeasureQuerySet, PlanQuerySet, UnitQuerySet, scope_of
 
 
 class Region(models.Model):
@@ -206,24 +209,26 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """An uploaded plan file on its way through the parser (a Celery job) to a draft plan.
 
-    The row is the job's state: the page polls `progress`; a failed parse keeps only this row."""
+    The row is the job's state (claim, lease and retries: `BackgroundJob`); the page polls
+    `progress`. A refused file is deleted from disk and only this row with the refusal is kept."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
-        PARSING = "parsing", "解析中"
+        RUNNING = "running", "解析中"
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
+    task_name = "plans.parse_import_job"
+    crash_message = "解析时发生内部错误，未导入任何内容。请将文件发给系统管理员排查。"
+
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED)
     region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
-    file = models.FileField("文件", upload_to=RandomName("imports"))
+    file = models.FileField("文件", upload_to=RandomName("imports"), blank=True)
     original_name = models.CharField("原文件名", max_length=255)
     size = models.PositiveBigIntegerField("大小（字节）")
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField("进度", default=0)
-    message = models.TextField("说明", blank=True)
     warnings = models.JSONField("警告", default=list, blank=True)
     unknown_units = models.JSONField("未识别单位", default=list, blank=True)
     diff = models.JSONField("差异", default=list, blank=True)
@@ -232,11 +237,25 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = verbose_name_plural = "导入任务"
         ordering = ["-created_at"]
+
+    @classmethod
+    def visible_to(cls, user) -> models.QuerySet:
+        return cls.objects.all() if scope_of(user).is_admin else cls.objects.none()
+
+    @property
+    def retryable(self) -> bool:
+        # A refused file is deleted: there is nothing to parse again, the admin uploads a new one.
+        return self.status == self.Status.FAILED and bool(self.file)
+
+    def can_retry(self, user) -> bool:
+        return self.retryable and self.visible_to(user).filter(pk=self.pk).exists()
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:import_status", args=[self.pk])
 
     def __str__(self) -> str:
         return f"{self.original_name}（{self.get_status_display()}）"

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from background.services import JobRun, job_enqueue, job_run, lease
+
 from .choices import PlanStatus, UnitKind, UnitRole
 from .models import AuditEntry, ImportJob, Measure, MeasureUnit, Membership, Plan, Region, Unit, UnitAlias
 
@@ -652,42 +654,41 @@ def import_job_create(*, region: Region, upload, actor) -> "ImportJob":
     """Store the upload and queue its parsing; the job runs once the transaction commits."""
     from django.conf import settings
 
-    from .jobs import parse_import_job
-
     if upload.size > settings.PLAN_UPLOAD_MAX_BYTES:
         raise PlanImportError(f"文件过大（{upload.size / 1024 / 1024:.1f} MB），方案文件不能超过 50 MB。")
     if upload.size == 0:
         raise PlanImportError("文件是空的，请检查后重新上传。")
     with transaction.atomic():
-        job = ImportJob(region=region, original_name=upload.name[:255], size=upload.size, created_by=actor)
+        job = ImportJob(region=region, original_name=upload.name[:255], size=upload.size, created_by=actor,
+                        lease_until=timezone.now() + lease())
         job.file.save(upload.name, upload, save=False)
         job.save()
-        parse_import_job.delay_on_commit(job.pk)
+        job_enqueue(job)
     return job
 
 
-def import_job_run(*, job_id: int) -> None:
-    """Body of the parse job: parse, then store all-or-nothing; the job row records the outcome."""
+def import_job_run(*, job_id: int) -> bool:
+    """Claim the parse job and run it (False if it was not claimable: taken, finished, out of attempts)."""
+    return job_run(ImportJob, job_id, _import_job_body)
+
+
+def _import_job_body(run: JobRun) -> None:
+    """Parse, then store all-or-nothing; the job row records the outcome. A refused file is deleted
+    from disk (it is never parsed again: the admin uploads a corrected one)."""
     from .importers import ImportRefused, parse_bytes
 
-    job = ImportJob.objects.select_related("region", "created_by").get(pk=job_id)
+    job = ImportJob.objects.select_related("region", "created_by").get(pk=run.job.pk)
+    with job.file.open("rb") as fh:
+        data = fh.read()
+    run.progress(20)
     try:
-        with job.file.open("rb") as fh:
-            data = fh.read()
-        ImportJob.objects.filter(pk=job.pk).update(progress=20)
         tree = parse_bytes(data, job.original_name, known_units=unit_names_for_parser(job.region))
-        ImportJob.objects.filter(pk=job.pk).update(progress=70)
+        run.progress(70)
         result = plan_import(tree=tree, region=job.region, source_name=job.original_name, source_bytes=data,
                              actor=job.created_by)
     except (ImportRefused, PlanImportError) as exc:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, progress=100,
-                                                   message=exc.message, finished_at=timezone.now())
-        return
-    except Exception:  # noqa: BLE001 — the admin must see that it failed, not a spinner forever
-        log.exception("import job %s crashed", job_id)
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, progress=100, finished_at=timezone.now(),
-            message="解析时发生内部错误，未导入任何内容。请将文件发给系统管理员排查。")
+        if run.fail(message=exc.message, file=""):
+            job.file.delete(save=False)
         return
     if result.unchanged:
         message = "该文件与已导入的方案完全相同，没有任何修改。"
@@ -695,10 +696,8 @@ def import_job_run(*, job_id: int) -> None:
         message = f"已识别 {result.plan.measures.count()} 项，方案已保存为草稿，请审核后发布。"
     else:
         message = "已按新文件更新方案：" + "；".join(result.diff.as_lines() + result.task_changes)
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.DONE, progress=100, plan=result.plan, message=message,
-        warnings=tree.get("warnings") or [], unknown_units=result.unknown_units,
-        diff=result.diff.as_lines() if not result.created else [], finished_at=timezone.now())
+    run.finish(message=message, plan=result.plan, warnings=tree.get("warnings") or [],
+               unknown_units=result.unknown_units, diff=result.diff.as_lines() if not result.created else [])
 
 
 # --- Review edits ------------------------------------------------------------------------

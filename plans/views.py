@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config.files import file_response
+from background.views import job_status_response
 
 from .choices import PlanStatus
 from .choices import UnitRole
@@ -101,15 +103,9 @@ def import_upload(request):
 
 @login_required
 def import_status(request, pk: int):
-    _admin_only(request)
-    job = get_object_or_404(ImportJob.objects.select_related("plan"), pk=pk)
-    if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({
-            "status": job.status, "status_display": job.get_status_display(), "progress": job.progress,
-            "message": job.message,
-            "review_url": f"/plans/{job.plan_id}/review/" if job.plan_id else None,
-        })
-    return render(request, "plans/import_status.html", {"job": job})
+    job = get_object_or_404(ImportJob.visible_to(request.user).select_related("plan"), pk=pk)
+    return job_status_response(request, job, template="plans/import_status.html",
+                               review_url=reverse("plans:review", args=[job.plan_id]) if job.plan_id else None)
 
 
 @login_required

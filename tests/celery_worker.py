@@ -31,14 +31,15 @@ def worker_env() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def celery_worker(*, concurrency: int = 1, queues: str | None = None, name: str = "w1"):
-    cmd = [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "--loglevel=WARNING",
-           f"--concurrency={concurrency}", "--pool=prefork", "-n", f"{name}@%h", "--without-mingle",
+def celery_worker(*, concurrency: int = 1, queues: str | None = None, name: str = "w1", pool: str = "prefork",
+                  app: str = "config", env: dict[str, str] | None = None, loglevel: str = "WARNING"):
+    cmd = [str(Path(sys.executable).parent / "celery"), "-A", app, "worker", f"--loglevel={loglevel}",
+           f"--concurrency={concurrency}", f"--pool={pool}", "-n", f"{name}@%h", "--without-mingle",
            "--without-gossip"]
     if queues:
         cmd += ["-Q", queues]
     log = open(Path(settings.VAR_DIR) / f"worker-{name}.log", "w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=worker_env(), stdout=log, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env or worker_env(), stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     try:
         yield proc

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
+    "background",  # the abstract background job (claim, lease, retry), its sweeper and status endpoint
     "plans",
     "tasks",
     "indicators",
@@ -145,12 +146,23 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ALWAYS_EAGER = False
 # A separate queue name lets integration tests sharing one Redis keep their messages apart.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Background jobs (imports, exports): a running job's worker renews its lease every third of it;
+# a job whose lease ran out is re-queued by the sweeper (a new message) or, after JOBS_MAX_ATTEMPTS
+# claims, failed for good with a message and a 重试 button. A queued job nobody took within a lease
+# has its message sent again (the broker lost it).
+JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 60)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
+JOBS_SWEEP_SECONDS = env_int("JOBS_SWEEP_SECONDS", 30)
 # One beat schedule for the whole project, keys say what runs.
 CELERY_BEAT_SCHEDULE: dict = {
     # Reminder outbox: create due reminders and digests (safe to run twice), then enqueue sends.
     "supervision-scan-reminders": {"task": "supervision.scan_reminders", "schedule": 600.0},
     # Audit rows older than AUDIT_RETENTION_DAYS (never younger ones), nightly.
     "plans-prune-audit-log": {"task": "plans.prune_audit_log", "schedule": crontab(hour=3, minute=17)},
+    "supervision-scan-reminders": {"task": "supervision.scan_reminders",
+                                   "schedule": float(env_int("SUPERVISION_SCAN_SECONDS", 600))},
+    # Background jobs whose worker died or whose message was lost: re-queue, resend or fail them.
+    "background-sweep-jobs": {"task": "background.sweep_jobs", "schedule": float(JOBS_SWEEP_SECONDS)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

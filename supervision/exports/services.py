@@ -9,10 +9,12 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from background.services import JobRun, job_enqueue, job_run, lease
 from tasks.filtersets import TaskFilterSet
 from tasks.models import Task
 from tasks.querysets import ontime_against
 from tasks.workdays import local_date
+
 
 from .bulletin import build_bulletin
 from .ledger import build_ledger
@@ -73,31 +75,24 @@ def export_is_large(*, kind: str, user, params: dict) -> bool:
 
 @transaction.atomic
 def export_job_create(*, kind: str, user, params: dict) -> ExportJob:
-    from .jobs import run_export_job
-
-    job = ExportJob(kind=kind, params=params, created_by=user)
+    job = ExportJob(kind=kind, params=params, created_by=user, lease_until=timezone.now() + lease())
     job.full_clean(exclude=["file"])
     job.save()
-    run_export_job.delay_on_commit(job.pk)
+    job_enqueue(job)
     return job
 
 
-def export_job_run(*, job_id: int) -> None:
-    """Body of the export job; the row records progress and the outcome."""
-    job = ExportJob.objects.select_related("created_by").get(pk=job_id)
+def export_job_run(*, job_id: int) -> bool:
+    """Claim the export job and run it (False if it was not claimable)."""
+    return job_run(ExportJob, job_id, _export_job_body)
 
-    def progress(p: int) -> None:
-        ExportJob.objects.filter(pk=job_id).update(progress=min(p, 99))
 
-    try:
-        data, name, _ = export_build(kind=job.kind, user=get_user_model().objects.get(pk=job.created_by_id),
-                                     params=job.params, progress=progress)
-    except Exception:  # noqa: BLE001 — the supervisor must see that it failed, not a spinner forever
-        log.exception("export job %s crashed", job_id)
-        ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.FAILED, progress=100,
-                                                   message="生成文件时发生内部错误，请稍后重试或联系管理员。",
-                                                   finished_at=timezone.now())
-        return
+def _export_job_body(run: JobRun) -> None:
+    """Build the file, store it, then record it on the row: a run that lost its claim meanwhile
+    (presumed dead, replaced by another) removes its file instead of recording it."""
+    job = ExportJob.objects.select_related("created_by").get(pk=run.job.pk)
+    data, name, _ = export_build(kind=job.kind, user=get_user_model().objects.get(pk=job.created_by_id),
+                                 params=job.params, progress=run.progress)
     job.file.save(name, ContentFile(data), save=False)
-    ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.DONE, progress=100, file=job.file.name,
-                                               filename=name, message="已生成。", finished_at=timezone.now())
+    if not run.finish(message="已生成。", file=job.file.name, filename=name):
+        job.file.delete(save=False)

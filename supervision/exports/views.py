@@ -4,10 +4,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from background.views import job_status_response
 from config.files import file_response
 from supervision.dashboard.views import filter_params, supervisor_required
 
@@ -53,20 +54,16 @@ def bulletin(request):
 @login_required
 def export_status(request, pk: int):
     supervisor_required(request)
-    job = get_object_or_404(ExportJob, pk=pk, created_by=request.user)
-    if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({
-            "status": job.status, "status_display": job.get_status_display(), "progress": job.progress,
-            "message": job.message,
-            "download_url": reverse("dashboard:export_download", args=[job.pk]) if job.status == "done" else None,
-        })
-    return render(request, "dashboard/export_status.html", {"job": job})
+    job = get_object_or_404(ExportJob.visible_to(request.user), pk=pk)
+    done = job.status == ExportJob.Status.DONE
+    return job_status_response(request, job, template="dashboard/export_status.html",
+                               download_url=reverse("dashboard:export_download", args=[job.pk]) if done else None)
 
 
 @login_required
 def export_download(request, pk: int):
     supervisor_required(request)
-    job = get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+    job = get_object_or_404(ExportJob.visible_to(request.user), pk=pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
     return file_response(job.file, filename=job.filename)

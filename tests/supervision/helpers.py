@@ -22,12 +22,15 @@ class RobotServer:
         self.requests: list[dict] = []
         self.errcode = 0
         self.delay = 0.0  # seconds before answering: a slow robot
+        self.arrivals = 0  # requests received, counted before the delay (requests: after it)
         self.lock = threading.Lock()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with outer.lock:
+                    outer.arrivals += 1
                 if outer.delay:
                     import time
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0007_measure_plan_id_index'),
+        ('plans', '0008_measure_source_withdrawn_plan_year_guessed'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0006_task_plan'),
+        ('tasks', '0007_task_withdrawn_at'),
     ]
 
     operations = [

@@ -1,0 +1,67 @@
+"""The project's Celery app with pause points for the fault suite (`celery -A tests.faults.app worker`).
+
+A pause holds a job at a known point so that the test can kill the worker or cut the database
+there. Each pause happens once per marker file (created exclusively in FAULT_DIR), so the run that
+replaces a killed one goes straight through. Nothing here is imported by the project itself."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from config.celery import app  # noqa: F401 — the app this module stands for
+
+FAULT_DIR = Path(os.environ.get("FAULT_DIR", "/nonexistent"))
+PAUSE = float(os.environ.get("FAULT_PAUSE_SECONDS", "60"))
+
+
+def pause_once(name: str) -> None:
+    if not FAULT_DIR.is_dir():
+        return
+    try:
+        fd = os.open(FAULT_DIR / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return
+    os.write(fd, str(os.getpid()).encode())
+    os.close(fd)
+    time.sleep(PAUSE)
+
+
+def _install() -> None:
+    import django
+
+    django.setup()
+    from background import services as background
+    from plans import services as plans
+    from supervision import outbox
+
+    real_audit, real_progress, real_digests = plans.audit, background.JobRun.progress, outbox.create_digests
+
+    def audit(**kw):  # the last write of plan_import, inside its transaction
+        entry = real_audit(**kw)
+        if kw.get("action") in ("plan_import", "plan_reimport"):
+            pause_once("import")
+        return entry
+
+    def progress(self, percent):
+        ok = real_progress(self, percent)
+        if percent >= 30 and self.job._meta.model_name == "exportjob":
+            pause_once("export")
+        return ok
+
+    def create_digests(**kw):  # step 4 of the scan, inside its transaction
+        if os.environ.get("FAULT_SCAN_PAUSE") == "inside":
+            pause_once("scan")
+        return real_digests(**kw)
+
+    real_scan = outbox.scan
+
+    def scan(**kw):
+        if os.environ.get("FAULT_SCAN_PAUSE") == "before":
+            pause_once("scan")
+        return real_scan(**kw)
+
+    plans.audit, background.JobRun.progress, outbox.create_digests, outbox.scan = audit, progress, create_digests, scan
+
+
+_install()

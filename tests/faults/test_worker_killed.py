@@ -1,0 +1,96 @@
+"""kill -9 of a real worker while it holds an import (inside plan_import's transaction), an export
+(at 40 %) and a reminder send (waiting for the robot's answer), all at once. A second worker is
+up, as supervisord would have restarted it; the beat's sweeper and the reminder scan hand the dead
+worker's work over. Every job ends, nothing is written twice or half."""
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from plans.importers import parse_bytes
+from plans.models import AuditEntry, ImportJob, Measure, Plan
+from plans.services import import_job_create
+from supervision import outbox
+from supervision.choices import Channel
+from supervision.exports.models import ExportJob
+from supervision.exports.services import export_job_create
+from supervision.jobs import enqueue_ready
+from supervision.models import ChannelConfig, Digest, DigestItem, Reminder
+from tests.factories import MeasureFactory, TaskFactory
+from tests.supervision.helpers import RobotServer
+
+from .conftest import LEASE, beat, kill9, report, wait_for, worker, worker_ready
+
+pytestmark = [pytest.mark.slow, pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+SEED = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "seeds").glob("*.txt"))[0]
+
+
+def _count(items) -> int:
+    return sum(1 + _count(i.get("children") or []) for i in items)
+
+
+def test_it_ends_every_job_after_the_worker_is_killed_mid_import_export_and_send(cast, faults):
+    data = SEED.read_bytes()
+    expected_measures = _count(parse_bytes(data, SEED.name)["items"])
+    today = timezone.localdate()
+    for i in range(3):  # something to export, and a deadline today for the reminder
+        TaskFactory(measure=MeasureFactory(plan=cast.plan, path=f"九/{i}", label=f"{i}.", deadline=today),
+                    unit=cast.unit)
+    with RobotServer() as robot:
+        robot.delay = 120  # the send hangs on the robot until the worker is killed
+        ChannelConfig.objects.create(unit=cast.unit, channel=Channel.WECOM, enabled=True,
+                                     webhook_url=f"{robot.url}/wecom/{cast.unit.pk}?key=k")
+        outbox.scan()
+        digest = Digest.objects.get(channel=Channel.WECOM, recipient=cast.staff)
+        with beat():
+            with worker("a") as a:
+                wait_for(lambda: worker_ready("a"), timeout=60)
+                export = export_job_create(kind="ledger", user=cast.supervisor, params={})
+                assert enqueue_ready() >= 1
+                wait_for(lambda: (faults / "export").exists() and robot.arrivals >= 1, timeout=60, every=0.1)
+                imp = import_job_create(region=cast.region, upload=SimpleUploadedFile(SEED.name, data),
+                                        actor=cast.admin)
+                wait_for(lambda: (faults / "import").exists(), timeout=60, every=0.1)
+                killed = kill9(a)
+            robot.delay = 0
+            ended: dict[str, float] = {}
+
+            def finished() -> bool:
+                for key, job in (("import", imp), ("export", export)):
+                    job.refresh_from_db()
+                    if key not in ended and job.is_finished:
+                        ended[key] = time.monotonic() - killed
+                digest.refresh_from_db()
+                if "send" not in ended and digest.sent_at:
+                    ended["send"] = time.monotonic() - killed
+                return len(ended) == 3
+
+            with worker("b"):  # the replacement, started as supervisord does
+                wait_for(finished, timeout=120, every=0.3)
+
+    # The import: parsed again and stored once, whole.
+    assert imp.status == "done" and imp.attempts == 2, imp.message
+    plan = Plan.objects.get(source_name=SEED.name)
+    assert Measure.objects.filter(plan=plan).count() == expected_measures
+    assert AuditEntry.objects.filter(action="plan_import").count() == 1
+    report("kill -9 mid-import (inside its transaction)", "the import", ended["import"],
+           f"re-queued by the sweeper, parsed again, done at attempt {imp.attempts}: {imp.message}")
+    # The export: regenerated, one complete file.
+    assert export.status == "done" and export.attempts == 2, export.message
+    with export.file.open("rb") as fh:
+        sheet = openpyxl.load_workbook(io.BytesIO(fh.read())).active
+    assert sheet.max_row >= 3
+    report("kill -9 mid-export (40 %)", "the export", ended["export"],
+           f"re-queued by the sweeper, done at attempt {export.attempts}")
+    # The send: delivered by the other worker once the dead one's claim ran out; in the database once.
+    assert digest.sent_at and DigestItem.objects.filter(digest=digest).count() == Reminder.objects.filter(
+        recipient=cast.staff).count() > 0
+    report("kill -9 mid-send (robot not yet answered)", "the reminder digest", ended["send"],
+           f"claim ran out after the {LEASE} s lease, re-enqueued by the beat's scan, sent by the other worker "
+           f"(robot requests: {robot.arrivals}, at least once on the wire)")
