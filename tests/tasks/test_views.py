@@ -214,3 +214,42 @@ def test_it_runs_a_constant_number_of_queries_for_the_task_page(staff_client, ca
             actor=cast.staff, data=report_data(), expected_version=i + 1, files=[pdf()])
     big = count(staff_client, reverse("tasks:detail", args=[last.pk]))
     assert small == big, (small, big)
+
+
+# --- 我的任务: paged, bounded, buttons only for who may report (issue 11 / 16) -------------------
+
+def test_it_pages_my_tasks_with_the_group_counts_as_tabs(staff_client, cast):
+    for _ in range(35):
+        TaskFactory(measure=MeasureFactory(plan=cast.plan), unit=cast.unit)
+    first = staff_client.get(reverse("tasks:mine"))
+    assert sum(len(items) for _, _, items in first.context["groups"]) == 30
+    assert dict((key, n) for key, _, n, _ in first.context["tabs"])["report_due"] == 35
+    assert 'rel="next"' in first.content.decode()
+    second = staff_client.get(reverse("tasks:mine"), {"page": 2})
+    assert sum(len(items) for _, _, items in second.context["groups"]) == 5
+    due = staff_client.get(reverse("tasks:mine"), {"group": "done"})
+    assert due.context["groups"] == []
+
+
+def test_it_offers_the_report_button_only_to_who_may_report(client, cast, work):
+    client.force_login(cast.staff)
+    assert "填报本期" in client.get(reverse("tasks:mine")).content.decode()
+    client.force_login(cast.supervisor)
+    html = client.get(reverse("tasks:mine")).content.decode()
+    assert "推进政务服务事项全程网办" in html and "填报本期" not in html and "督办看板" in html
+    assert client.get(reverse("tasks:report", args=[work.task.pk])).status_code == 403
+
+
+def test_it_caps_the_supervisors_task_count(client, cast, work, monkeypatch):
+    from config.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 1)
+    client.force_login(cast.supervisor)
+    resp = client.get(reverse("tasks:mine"))
+    assert resp.context["total"] == 1 and resp.context["capped"] and "共 1+ 项" in resp.content.decode()
+
+
+def test_it_names_the_responsible_unit_instead_of_my_unit(client, cast, work):
+    client.force_login(cast.supervisor)
+    html = client.get(reverse("tasks:detail", args=[work.task.pk])).content.decode()
+    assert "我单位" not in html and "（本单位）" not in html and "责任单位：区数据局" in html
