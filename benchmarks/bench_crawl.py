@@ -83,6 +83,7 @@ def main() -> int:
     from tasks.models import ProgressReport, Task
 
     settings.ALLOWED_HOSTS = ["*"]
+    settings.DEBUG = False  # as served: no query log, no debug templates (queries are counted explicitly)
     db = settings.DATABASES["default"]
     print(f"数据库：{db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}")
     call_command("migrate", verbosity=0)
