@@ -204,3 +204,19 @@ class Escalation(models.Model):
         verbose_name = verbose_name_plural = "逾期升级"
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["task", "deadline", "rung"], name="escalation_once")]
+
+
+class RegionFactsStamp(models.Model):
+    """A counter per region, bumped by database triggers in the same transaction as any insert,
+    update or delete of the region's tasks or targets or an update of its plans (migration
+    0004_region_facts_stamp). The dashboard caches each region's figures under the region's stamp
+    (supervision/dashboard/querysets.py, region_facts), so a change recomputes its own region only.
+    Triggers, not services: every path that changes a task (services, bulk loads, plan revisions,
+    the admin) keeps the figures right without remembering to."""
+
+    region = models.OneToOneField("plans.Region", verbose_name="区域", primary_key=True, on_delete=models.CASCADE,
+                                  related_name="+")
+    version = models.BigIntegerField("版本", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "区域统计版本"

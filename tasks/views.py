@@ -3,13 +3,11 @@ draft autosave, completion, extension). Every lookup starts from Task.objects.vi
 or editable_by(user): another unit's task is a 404."""
 from __future__ import annotations
 
-from collections import Counter
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,19 +16,20 @@ from django.views.decorators.http import require_POST
 
 from config.files import file_response
 from indicators.models import Target, TargetReading
-from plans.choices import ReportCycle, UnitRole
-from plans.models import AuditEntry, Measure, Plan
+from plans.choices import UnitRole
+from config.pagination import CappedPaginator
+from plans.models import AuditEntry, Measure, Plan, Region
 from plans.querysets import scope_of
 
 from .choices import Decision, ReportStatus, TaskStatus
 from .filtersets import TaskFilterSet
 from .forms import CompletionForm, ExtensionForm, ReportForm
 from .models import Evidence, ProgressReport, ReportDraft, Task
-from .periods import period_start
 from .services import (
     StaleReportError, TaskActionRefused, open_periods, parse_period, report_draft_save, task_completion_apply,
     task_extension_request, task_report_no_change, task_report_submit,
 )
+from .querysets import reported_q
 from .workdays import local_date
 
 # The groups of "my tasks", in the order a person should look at them.
@@ -88,43 +87,93 @@ def _audit_rows(task: Task) -> list[AuditEntry]:
     return rows
 
 
-def _group_of(task) -> str:
-    if task.status_db in (TaskStatus.CLOSED, TaskStatus.PENDING_REVIEW, TaskStatus.WITHDRAWN):
-        return "done"
-    if not task.reported_now:
-        return "report_due"
-    if task.status_db == TaskStatus.OVERDUE:
-        return "overdue"
-    if task.status_db == TaskStatus.DUE_SOON:
-        return "due_soon"
-    return "in_progress"
+GROUP_RANK = {key: rank for rank, (key, _) in enumerate(GROUPS)}
+MY_TASKS_PAGE = 30
+
+
+def with_group(qs, *, now):
+    """Annotate `group_rank` (the index of the task's group in GROUPS) in SQL, so that a page of
+    "my tasks" can be ordered and filtered by group: closed or awaiting review → 已办结; open and not
+    yet reported for the current period → 本期待报送; then 已逾期, 即将到期, 推进中."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    reported = reported_q(local_date(now))
+    return qs.annotate(group_rank=Case(
+        When(status_db__in=[TaskStatus.CLOSED, TaskStatus.PENDING_REVIEW, TaskStatus.WITHDRAWN],
+             then=Value(GROUP_RANK["done"])),
+        When(reported & Q(status_db=TaskStatus.OVERDUE), then=Value(GROUP_RANK["overdue"])),
+        When(reported & Q(status_db=TaskStatus.DUE_SOON), then=Value(GROUP_RANK["due_soon"])),
+        When(reported, then=Value(GROUP_RANK["in_progress"])),
+        default=Value(GROUP_RANK["report_due"]), output_field=IntegerField()))
+
+
+def _query_without(request, *names: str) -> str:
+    """The current query string minus `names` (page links and group tabs keep the filters)."""
+    q = request.GET.copy()
+    for name in names:
+        q.pop(name, None)
+    return q.urlencode()
 
 
 @login_required
 def my_tasks(request):
+    """The tasks a person works on, a page at a time. For staff and unit heads: their unit's tasks,
+    ordered by group (本期待报送 first) with the group counts as tabs. Supervisors and admins own no
+    tasks; for them it is the paged list of the tasks in their scope with a region filter (the
+    figures are on 督办看板): no per-group counts over a province, a capped total."""
     now = timezone.now()
-    today = local_date(now)
-    monthly, quarterly = period_start(today), period_start(today, ReportCycle.QUARTERLY)
-    reports = ProgressReport.objects.filter(task_id=OuterRef("pk"))
-    qs = (Task.objects.visible_to(request.user).for_list().with_status(now=now)
-          .annotate(reported_month=Exists(reports.filter(period=monthly)),
-                    reported_quarter=Exists(reports.filter(period=quarterly))))
+    scope = scope_of(request.user)
+    own_unit = not (scope.is_admin or scope.is_supervisor)
+    qs = Task.objects.visible_to(request.user).for_list().with_status(now=now)
+    if not own_unit:
+        qs = qs.select_related("measure__plan__region")  # rows name the region
+    qs = with_group(qs, now=now)
     fs = TaskFilterSet(request.GET or None, queryset=qs, request=request)
-    tasks = list(fs.qs.order_by(F("eff_deadline").asc(nulls_last=True), "measure__order", "id"))
-    groups: dict[str, list] = {key: [] for key, _ in GROUPS}
+    filtered = fs.qs
+    group = request.GET.get("group", "")
+    tabs = []
+    if own_unit:
+        # One aggregate over the unit's filtered tasks (a few hundred at most) gives every tab.
+        agg = filtered.aggregate(**{key: Count("pk", filter=Q(group_rank=GROUP_RANK[key])) for key, _ in GROUPS})
+        base = _query_without(request, "group", "page")
+        tabs = [("", "全部", sum(agg.values()), base)] + [
+            (key, label, agg[key], f"{base}&group={key}" if base else f"group={key}") for key, label in GROUPS]
+        ordering = ["group_rank", F("eff_deadline").asc(nulls_last=True), "measure__order", "id"]
+    else:
+        ordering = [F("eff_deadline").asc(nulls_last=True), "id"]
+    if group in GROUP_RANK:
+        filtered = filtered.filter(group_rank=GROUP_RANK[group])
+    paginator = CappedPaginator(filtered.order_by(*ordering), MY_TASKS_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    tasks = list(page.object_list)
+    writable = set(Task.objects.editable_by(request.user).filter(pk__in=[t.pk for t in tasks])
+                   .values_list("pk", flat=True)) if tasks else set()
+    groups: list[tuple[str, str, list]] = []
+    labels = dict(GROUPS)
     for t in tasks:
-        t.reported_now = t.reported_quarter if t.measure.plan.report_cycle == ReportCycle.QUARTERLY \
-            else t.reported_month
+        key = GROUPS[t.group_rank][0]
         t.status_label = TaskStatus(t.status_db).label
-        groups[_group_of(t)].append(t)
-    counts = Counter(t.status_db for t in tasks)
+        # 填报本期 only where the report form would accept this user: an open task not yet reported
+        # for the period, of a unit the user reports for.
+        t.can_report = key == "report_due" and t.pk in writable
+        if own_unit and groups and groups[-1][0] == key:
+            groups[-1][2].append(t)
+        elif own_unit:
+            groups.append((key, labels[key], [t]))
+        elif groups:
+            groups[-1][2].append(t)
+        else:
+            groups.append(("all", "任务", [t]))
     context = {
-        "filter": fs, "total": len(tasks),
-        "groups": [(key, label, groups[key]) for key, label in GROUPS],
-        "counts": [(s.value, s.label, counts.get(s.value, 0)) for s in TaskStatus],
+        "filter": fs, "own_unit": own_unit, "page": page, "paginator": paginator,
+        "total": paginator.count, "capped": paginator.capped, "tabs": tabs, "group": group,
+        "groups": groups, "page_query": _query_without(request, "page"),
         "plans": Plan.objects.visible_to(request.user).order_by("-year", "title"),
+        "regions": [] if own_unit else (Region.objects.all() if scope.is_admin
+                                         else Region.objects.filter(pk__in=scope.region_ids)).order_by("code"),
         "statuses": TaskStatus.choices, "roles": UnitRole.choices,
         "selected_status": request.GET.getlist("status"),
+        "filtered": any(request.GET.get(k) for k in ("q", "plan", "status", "role", "region")),
     }
     return render(request, "tasks/my_tasks.html", context)
 
@@ -240,7 +289,7 @@ def report_form(request, pk: int):
             messages.error(request, exc.message)
             return redirect(f"{reverse('tasks:report', args=[task.pk])}?period={period.key}")
         messages.success(request, f"已报送{period.label}进展：本期无变化。")
-        return redirect(reverse("tasks:detail", args=[task.pk]) + "#history")
+        return redirect("tasks:detail", pk=task.pk)  # page top: the success message on screen
 
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, targets=targets)
@@ -260,7 +309,7 @@ def report_form(request, pk: int):
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, f"已提交{period.label}进展。")
-                return redirect(reverse("tasks:detail", args=[task.pk]) + "#history")
+                return redirect("tasks:detail", pk=task.pk)  # page top: the success message on screen
     else:
         restored = False
         if draft is not None and draft.data:

@@ -118,3 +118,17 @@ def test_it_generates_the_schema_without_warnings(tmp_path):
     out = tmp_path / "schema.yml"
     call_command("spectacular", "--fail-on-warn", "--file", str(out))
     assert "ReportStatusEnum" in out.read_text(encoding="utf-8")
+
+
+def test_it_caps_the_api_count_and_the_page_size(cast, monkeypatch):
+    from config.pagination import ApiCappedPaginator, BoundedPagination
+
+    for _ in range(3):
+        TaskFactory(measure=MeasureFactory(plan=cast.plan), unit=cast.unit)
+    monkeypatch.setattr(ApiCappedPaginator, "cap", 2)
+    body = api(cast.supervisor).get("/api/tasks/", {"page_size": 1}).json()
+    assert body["count"] == 2 and body["count_capped"] is True and len(body["results"]) == 1
+    monkeypatch.setattr(ApiCappedPaginator, "cap", 10_000)
+    body = api(cast.supervisor).get("/api/tasks/", {"page_size": 100_000}).json()
+    assert body["count"] == 3 and body["count_capped"] is False
+    assert BoundedPagination.max_page_size == 200

@@ -242,7 +242,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.BoundedPagination",  # capped count, bounded page size
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "config.inputs.FilterBackend",  # bounded integers in every filterset

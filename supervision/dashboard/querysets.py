@@ -19,7 +19,7 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, F, Q, QuerySet, When
 
 from indicators.attainment import met_q, with_latest_met
 from indicators.models import Target
@@ -129,14 +129,14 @@ def _fact_counts(today: dt.date, first_month: dt.date) -> dict:
 
 
 def fact_table(tasks: QuerySet, *, now: dt.datetime, against: str = "granted", months: int = TREND_MONTHS,
-               portable: bool = False) -> Facts:
+               portable: bool = False, by_region: bool = False) -> Facts | dict[int, Facts]:
     """Every count the dashboard shows, from one scan of the tasks.
 
     On PostgreSQL one statement with GROUPING SETS ((unit), (plan), (deadline month, closing month)):
     a few thousand rows at province scale, where grouping by (unit, plan) and adding up in Python
     handled 9,000 rows and cost as much as the scan. Elsewhere (SQLite, the small embedded
     default, or with `portable`) the same aggregates grouped by (unit, plan), added up here, plus one
-    query for the trend."""
+    query for the trend. With `by_region`, the same per region of the plan: {region id: Facts}."""
     today = local_date(now)
     first = month_starts(today, months)[0]
     counts = _fact_counts(today, first)
@@ -145,9 +145,11 @@ def fact_table(tasks: QuerySet, *, now: dt.datetime, against: str = "granted", m
     falls_due, closed_in = _trend_window(today, first)
     base = base.annotate(dm=Case(When(falls_due, then=MonthStart("eff_deadline"))),
                          cm=Case(When(closed_in, then=MonthStart("closed_on"))))
+    if by_region:
+        base = base.annotate(rg=F("plan__region_id"))
     if connection.vendor == "postgresql" and not portable:
-        return _grouping_sets(base, counts)
-    return _portable(base, counts, falls_due | closed_in)
+        return _grouping_sets(base, counts, by_region)
+    return _portable(base, counts, falls_due | closed_in, by_region)
 
 
 def _trend_window(today: dt.date, first_month: dt.date) -> tuple[Q, Q]:
@@ -155,37 +157,57 @@ def _trend_window(today: dt.date, first_month: dt.date) -> tuple[Q, Q]:
     return Q(eff_deadline__gte=first_month, eff_deadline__lte=today), Q(closed_on__gte=first_month)
 
 
-def _portable(base: QuerySet, counts: dict, in_trend: Q) -> Facts:
-    rows = [_complete(r) for r in base.values("unit_id", "plan_id").annotate(
+def _portable(base: QuerySet, counts: dict, in_trend: Q, by_region: bool = False) -> Facts | dict[int, Facts]:
+    keys = ("rg",) if by_region else ()
+    rows = [_complete(r) for r in base.values(*keys, "unit_id", "plan_id").annotate(
         **{k: v for k, v in counts.items() if k in SQL_KEYS})]
-    month_rows = list(base.filter(in_trend).values("dm", "cm").annotate(**{k: counts[k] for k in MONTH_KEYS}))
-    units = _sum(rows, "unit_id")
+    month_rows = list(base.filter(in_trend).values(*keys, "dm", "cm").annotate(**{k: counts[k] for k in MONTH_KEYS}))
+    if not by_region:
+        return _facts_of(rows, month_rows)
+    out: dict[int, Facts] = {}
+    for region in {r["rg"] for r in rows}:
+        out[region] = _facts_of([r for r in rows if r["rg"] == region], [m for m in month_rows if m["rg"] == region])
+    return out
+
+
+def _facts_of(rows: list[dict], month_rows: list[dict]) -> Facts:
     plans = _sum(rows, "plan_id")
-    return Facts(total=_sum(plans.values()), units=units, plans=plans, months=month_rows)
+    return Facts(total=_sum(plans.values()), units=_sum(rows, "unit_id"), plans=plans, months=month_rows)
 
 
-def _grouping_sets(base: QuerySet, counts: dict) -> Facts:
-    qs = base.values("unit_id", "plan_id", "dm", "cm").annotate(**counts)
+def _grouping_sets(base: QuerySet, counts: dict, by_region: bool = False) -> Facts | dict[int, Facts]:
+    keys = ("rg",) if by_region else ()
+    qs = base.values(*keys, "unit_id", "plan_id", "dm", "cm").annotate(**counts)
     sql, params = qs.query.sql_with_params()
     head, sep, tail = sql.rpartition(" GROUP BY ")
-    if not sep or tail.strip() != "1, 2, 3, 4":  # Django groups by select positions on PostgreSQL
+    expected, sets = ("1, 2, 3, 4, 5", "((1, 2), (1, 3), (1, 4, 5))") if by_region else \
+        ("1, 2, 3, 4", "((1), (2), (3, 4))")
+    if not sep or tail.strip() != expected:  # Django groups by select positions on PostgreSQL
         raise RuntimeError(f"unexpected GROUP BY in the dashboard's fact table: {tail!r}")
     with connection.cursor() as cursor:
-        cursor.execute(f"{head} GROUP BY GROUPING SETS ((1), (2), (3, 4))", params)
+        cursor.execute(f"{head} GROUP BY GROUPING SETS {sets}", params)
         names = [c.name for c in cursor.description]
         rows = cursor.fetchall()
     # thousands of rows at province scale: read them as tuples, one dict per unit / plan
     pos = {n: i for i, n in enumerate(names)}
     unit_at, plan_at, facts_at = pos["unit_id"], pos["plan_id"], itemgetter(*(pos[k] for k in SQL_KEYS))
-    units, plans, months = {}, {}, []
+    region_at = pos.get("rg")
+    out: dict = {}
     for r in rows:
+        f = out.get(r[region_at] if by_region else None)
+        if f is None:
+            f = out[r[region_at] if by_region else None] = Facts(total={}, units={}, plans={}, months=[])
         if r[unit_at] is not None:
-            units[r[unit_at]] = _complete(dict(zip(SQL_KEYS, facts_at(r))))
+            f.units[r[unit_at]] = _complete(dict(zip(SQL_KEYS, facts_at(r))))
         elif r[plan_at] is not None:
-            plans[r[plan_at]] = _complete(dict(zip(SQL_KEYS, facts_at(r))))
+            f.plans[r[plan_at]] = _complete(dict(zip(SQL_KEYS, facts_at(r))))
         else:
-            months.append(dict(zip(names, r)))
-    return Facts(total=_sum(plans.values()), units=units, plans=plans, months=months)
+            f.months.append(dict(zip(names, r)))
+    for f in out.values():
+        f.total = _sum(f.plans.values())
+    if by_region:
+        return out
+    return out.get(None) or Facts(total=_sum([]), units={}, plans={}, months=[])
 
 
 def _sum(rows, key_field: str | None = None) -> dict:
@@ -306,6 +328,11 @@ def target_attainment(tasks: QuerySet) -> dict:
     """Targets by their latest reading (stored on the target): met, unmet, none."""
     targets = with_latest_met(Target.objects.filter(measure_id__in=tasks.live().order_by().values("measure_id")))
     counts = dict(targets.order_by().values_list("latest_met").annotate(n=Count("id")).values_list("latest_met", "n"))
+    return _attainment_from(counts)
+
+
+def _attainment_from(counts: dict) -> dict:
+    """{True: met, False: unmet, None: no reading} → the figures the page shows."""
     s = {"met": counts.get(True, 0), "unmet": counts.get(False, 0)}
     s["read"] = s["met"] + s["unmet"]
     s["total"] = s["read"] + counts.get(None, 0)
@@ -382,13 +409,116 @@ def aside(fn, *args):
         pool.shutdown(wait=False)
 
 
-def build(tasks: QuerySet, *, now: dt.datetime, plan_id: int | None = None, against: str = "granted") -> Dashboard:
+# --- Per-region figures, cached under the region's stamp ------------------------------------------
+# The province view is the sum of its regions. Each region's Facts and target counts are cached
+# under (region, RegionFactsStamp.version, day, against); the stamp is bumped by database triggers in
+# the same transaction as any change to the region's tasks, targets or plans (supervision 0004), so
+# after a change only that region is recomputed, and nothing stale is ever served. The stamp is
+# read before the figures: what is stored under version v is at least as new as v (a change
+# committing in between moves the stamp on, and v's entry is never read again).
+
+REGION_PARAMS = frozenset({"region", "against"})
+
+
+def decomposable_regions(user, params: dict) -> list[int] | None:
+    """The regions whose sum is the user's dashboard for these filters, or None when another filter
+    (plan, unit, status, deadline …) is set and the figures must be computed from the tasks."""
+    from plans.models import Region
+    from plans.querysets import scope_of
+
+    from tasks.querysets import ONTIME_AGAINST
+
+    if set(params) - REGION_PARAMS or params.get("against", "granted") not in ONTIME_AGAINST:
+        return None
+    scope = scope_of(user)
+    if scope.is_admin:
+        allowed = set(Region.objects.values_list("id", flat=True))
+    elif scope.is_supervisor:
+        allowed = set(scope.region_ids)
+    else:
+        return None
+    region = str(params.get("region") or "")
+    if region:
+        return [int(region)] if region.isdigit() and int(region) in allowed else None
+    return sorted(allowed)
+
+
+def _region_key(region_id: int, version: int, today: dt.date, against: str) -> str:
+    return f"dashboard:region:v1:{region_id}:{version}:{today:%Y%m%d}:{against}"
+
+
+def region_figures(region_ids: list[int], *, now: dt.datetime, against: str = "granted") -> dict[int, tuple]:
+    """{region: (Facts, target counts)}, from the cache where the region's stamp has not moved and
+    from one grouped scan of the other regions' tasks (one more for their targets)."""
+    from django.core.cache import cache
+
+    from supervision.models import RegionFactsStamp
+    from tasks.models import Task
+
+    today = local_date(now)
+    versions = dict(RegionFactsStamp.objects.filter(region_id__in=region_ids).values_list("region_id", "version"))
+    keys = {r: _region_key(r, versions.get(r, 0), today, against) for r in region_ids}
+    cached = cache.get_many(list(keys.values()))
+    out = {r: cached[k] for r, k in keys.items() if k in cached}
+    missing = [r for r in region_ids if r not in out]
+    if missing:
+        tasks = Task.objects.filter(plan__region_id__in=missing)
+        facts_by_region = fact_table(tasks, now=now, against=against, by_region=True)
+        targets = with_latest_met(Target.objects.filter(measure_id__in=tasks.order_by().values("measure_id")))
+        target_counts: dict[int, dict] = {}
+        for region, met, n in (targets.order_by().values_list("measure__plan__region_id", "latest_met")
+                               .annotate(n=Count("id")).values_list("measure__plan__region_id", "latest_met", "n")):
+            target_counts.setdefault(region, {})[met] = n
+        fresh = {r: (facts_by_region.get(r) or Facts(total=_sum([]), units={}, plans={}, months=[]),
+                     target_counts.get(r, {})) for r in missing}
+        ttl = getattr(settings, "DASHBOARD_REGION_CACHE_SECONDS", 26 * 3600)
+        cache.set_many({keys[r]: v for r, v in fresh.items()}, ttl)
+        out.update(fresh)
+    return out
+
+
+def merge_facts(parts: list[Facts]) -> Facts:
+    """The sum of several regions' Facts (a unit with tasks in several regions adds up)."""
+    units: dict[int, dict] = {}
+    plans: dict[int, dict] = {}
+    months: list[dict] = []
+    for p in parts:
+        for into, rows in ((units, p.units), (plans, p.plans)):
+            for key, g in rows.items():
+                have = into.get(key)
+                if have is None:
+                    into[key] = dict(g)
+                else:
+                    for k in FACT_KEYS:
+                        have[k] += g[k]
+        months.extend(p.months)
+    return Facts(total=_sum([p.total for p in parts]), units=units, plans=plans, months=months)
+
+
+def merged_region_figures(region_ids: list[int], *, now: dt.datetime, against: str = "granted") -> tuple[Facts, dict]:
+    """(Facts, target attainment) of the regions together."""
+    parts = region_figures(region_ids, now=now, against=against)
+    counts: dict = {}
+    for _, c in parts.values():
+        for met, n in c.items():
+            counts[met] = counts.get(met, 0) + n
+    return merge_facts([f for f, _ in parts.values()]), _attainment_from(counts)
+
+
+def build(tasks: QuerySet, *, now: dt.datetime, plan_id: int | None = None, against: str = "granted",
+          regions: list[int] | None = None) -> Dashboard:
     """All figures for the dashboard page: a fixed number of queries whatever the data size.
-    Target attainment, the second-largest query, runs beside the fact table (see `aside`)."""
+    With `regions` (decomposable_regions: no filter but the region) the figures are the sum of the
+    regions' cached ones; otherwise target attainment, the second-largest query, runs beside the
+    fact table (see `aside`)."""
     today = local_date(now)
     d = Dashboard(today=today)
-    targets = aside(target_attainment, tasks)
-    f = fact_table(tasks, now=now, against=against)
+    if regions is not None and not plan_id:
+        f, attainment = merged_region_figures(regions, now=now, against=against)
+        targets = _Inline(lambda: attainment, ())
+    else:
+        targets = aside(target_attainment, tasks)
+        f = fact_table(tasks, now=now, against=against)
     d.by_status = _status_from(f.total)
     d.summary = _summary_from(f.total)
     d.total = d.summary["total"]

@@ -140,10 +140,13 @@ def dashboard_figures(request, tasks, params: dict, *, now, plan_id):
     ttl = getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
     if not ttl:
         return agg.build(tasks, now=now, plan_id=plan_id, against=against)
+    # Only the region filter set: the sum of per-region figures, each recomputed only after a change
+    # in its region (agg.region_figures).
+    regions = agg.decomposable_regions(request.user, params)
     key = _figures_cache_key(scope_of(request.user), params, now)
     d = cache.get(key)
     if d is None:
-        d = agg.build(tasks, now=now, plan_id=plan_id, against=against)
+        d = agg.build(tasks, now=now, plan_id=plan_id, against=against, regions=regions)
         d.computed_at = now
         cache.set(key, d, ttl)
     return d

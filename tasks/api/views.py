@@ -135,4 +135,6 @@ class ProgressReportViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["period", "submitted_at"]
 
     def get_queryset(self):
-        return ProgressReport.objects.visible_to(self.request.user).order_by("-period", "-version", "id")
+        # Newest first by the primary key (reports are append-only, so id order is filing order): an
+        # index walk that stops after a page, where ORDER BY period, version sorted every visible report.
+        return ProgressReport.objects.visible_to(self.request.user).order_by("-id")

@@ -423,3 +423,119 @@ def test_it_tells_units_of_the_same_name_in_different_regions_apart(world, clien
 
     labels = [label for _, label in UrgeForm(user=world.cast.admin).fields["unit"].choices]
     assert "铁西区 区数据局" in labels and "和平区 区数据局" in labels
+
+
+# --- Per-region figures kept under the region's stamp (issue 16) -------------------------------
+
+def _province(n_regions: int = 3, n_measures: int = 4):
+    """A province of regions, each with a plan, two units (a clerk each) and a few tasks with
+    targets; a supervisor at the province level."""
+    from plans.choices import Role
+    from tests.factories import TargetFactory, member
+
+    province = Region.objects.create(name="测试省", code="P00000")
+    office = UnitFactory(region=province, name="省营商局")
+    sup = member(office, Role.SUPERVISOR, username="province_sup")
+    regions, clerks = [], {}
+    for i in range(n_regions):
+        region = Region.objects.create(name=f"测试{i}区", code=f"P0000{i + 1}", parent=province)
+        regions.append(region)
+        plan = PlanFactory(region=region)
+        units = [UnitFactory(region=region, name=f"单位{i}-{k}") for k in range(2)]
+        for k, unit in enumerate(units):
+            clerks[unit.pk] = member(unit, Role.STAFF, username=f"clerk{i}{k}")
+        for j in range(n_measures):
+            m = MeasureFactory(plan=plan, deadline=dt.date(2026, 3, 1) + dt.timedelta(days=12 * j))
+            TargetFactory(measure=m)
+            for unit in units:
+                TaskFactory(measure=m, unit=unit)
+    return sup, regions, clerks
+
+
+def _full_recount(sup, now):
+    from supervision.dashboard.querysets import fact_table, target_attainment, trend_from
+    from tasks.workdays import local_date
+
+    tasks = Task.objects.visible_to(sup)
+    f = fact_table(tasks, now=now)
+    return f.total, f.units, f.plans, trend_from(f.months, today=local_date(now)), target_attainment(tasks)
+
+
+def _incremental(sup, now):
+    from supervision.dashboard.querysets import decomposable_regions, merged_region_figures, trend_from
+    from tasks.workdays import local_date
+
+    f, attainment = merged_region_figures(decomposable_regions(sup, {}), now=now)
+    return f.total, f.units, f.plans, trend_from(f.months, today=local_date(now)), attainment
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_it_keeps_incremental_region_figures_equal_to_a_full_recount(settings, seed):
+    """A random sequence of service calls (reports with target actuals, completion applied and
+    approved, extensions granted, deadlines moved, a task reopened); after each one the sum of the
+    cached per-region figures equals a full recount, and only the changed region's stamp moved."""
+    import random
+
+    import time_machine
+    from django.core.cache import cache
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from supervision.models import RegionFactsStamp
+    from supervision.services import completion_review, extension_decide, task_reopen
+    from tasks.services import (
+        current_period, report_latest_version, task_completion_apply, task_extension_request, task_report_submit,
+    )
+
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    rnd = random.Random(seed)
+    with time_machine.travel(NOW, tick=False):
+        sup, regions, clerks = _province()
+        assert _incremental(sup, NOW) == _full_recount(sup, NOW)
+        for step in range(25):
+            task = rnd.choice(list(Task.objects.select_related("plan", "measure")))
+            clerk = clerks[task.unit_id]
+            stamps = dict(RegionFactsStamp.objects.values_list("region_id", "version"))
+            op = rnd.choice(["report", "report", "close", "extend", "deadline", "reopen"])
+            if op == "report" and not task.closed_at:
+                period = current_period(task.plan, now=NOW)
+                target = task.measure.targets.first()
+                task_report_submit(task=task, period=period, actor=clerk, expected_version=report_latest_version(
+                    task=task, period=period), data={"status": rnd.choice(["in_progress", "difficult", "done"]),
+                                                     "done_text": "推进中", "problems_text": "", "percent": 50,
+                                                     "actuals": {target.pk: rnd.choice([10, 95])}})
+            elif op == "close" and not task.closed_at and not task.completion_applied_at:
+                app = task_completion_apply(task=task, actor=clerk, note="已完成", files=[SimpleUploadedFile(
+                    "佐证.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")])
+                completion_review(application=app, actor=sup, approve=True)
+            elif op == "extend" and not task.closed_at and task.deadline:
+                req = task_extension_request(task=task, actor=clerk, reason="原因",
+                                             requested_deadline=task.effective_deadline + dt.timedelta(days=40))
+                extension_decide(request=req, actor=sup, approve=True)
+            elif op == "deadline":
+                # a revised plan moves the open tasks' deadline (a bulk update: the triggers see it too)
+                Task.objects.filter(measure=task.measure, closed_at__isnull=True).update(
+                    deadline=task.deadline - dt.timedelta(days=rnd.choice([-30, 20])) if task.deadline else None)
+            elif op == "reopen" and task.closed_at:
+                task_reopen(task=task, actor=sup, reason="复查未完成")
+            else:
+                continue
+            moved = {r for r, v in RegionFactsStamp.objects.values_list("region_id", "version") if stamps.get(r) != v}
+            assert moved == {task.plan.region_id}, (step, op, moved)
+            assert _incremental(sup, NOW) == _full_recount(sup, NOW), (step, op)
+
+
+def test_it_reads_unchanged_regions_from_the_cache_in_one_query(settings, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from supervision.dashboard.querysets import decomposable_regions, region_figures
+
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    sup, regions, _ = _province()
+    ids = decomposable_regions(sup, {})
+    region_figures(ids, now=NOW)
+    with django_assert_num_queries(1):  # the stamps
+        region_figures(ids, now=NOW)
+    assert decomposable_regions(sup, {"region": str(regions[0].pk)}) == [regions[0].pk]
+    assert decomposable_regions(sup, {"plan": "1"}) is None

@@ -7,7 +7,7 @@ from django.utils import timezone
 from plans.choices import UnitRole
 from tasks.models import ProgressReport
 from tasks.services import current_period, period_for, task_report_submit
-from tests.conftest import Cast, browser_login, screenshot
+from tests.conftest import SCREENSHOTS, Cast, browser_login, screenshot
 from tests.factories import MeasureFactory, TargetFactory, TaskFactory
 
 from .conftest import PDF, prev_month, report_data
@@ -59,6 +59,7 @@ def test_it_lets_staff_file_a_report_with_evidence_and_a_target_actual(live_serv
     assert page.url.endswith("/tasks/")
     page.wait_for_selector("text=本期待报送")
     screenshot(page, f"tasks-{tag}-1-my-tasks")
+    page.click("#filters-toggle")
     page.fill("#f-q", "全程网办")
     page.click("#filters button[type=submit]")
     page.click("a.task-title:has-text('推进政务服务事项全程网办')")
@@ -172,3 +173,43 @@ def test_it_lets_the_lead_unit_consolidate_its_co_units_reports(live_server, sta
     r = ProgressReport.objects.get(task=task)
     assert r.consolidated and "【区市场监管局】" in r.done_text
     assert "牵头汇总" in page.inner_text("#history")
+
+
+def screenshot_path(name: str):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
+
+
+def in_viewport(page, selector: str) -> bool:
+    """The element's box lies wholly inside the visible viewport (no scrolling needed to see it)."""
+    return page.evaluate("""sel => { const r = document.querySelector(sel).getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0; }""", selector)
+
+
+def test_it_shows_the_first_task_and_the_success_message_on_a_phone(live_server, browser):
+    """Issue 11: at 375x667 the first task was below the fold and the success message off-screen."""
+    cast, task, _ = setup_work()
+    for i in range(40):  # a busy unit: more than a page
+        TaskFactory(measure=MeasureFactory(plan=cast.plan, label=str(10 + i), title=f"第{i}项重点任务"),
+                    unit=cast.unit)
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        browser_login(page, live_server, "staff")
+        page.wait_for_selector(".task-item")
+        assert in_viewport(page, ".task-item:first-of-type .task-title")
+        assert in_viewport(page, ".task-item:first-of-type a.button")  # 填报本期 within thumb reach
+        page.screenshot(path=str(screenshot_path("tasks-phone-5-my-tasks-fold")))  # the viewport only
+        assert page.locator(".task-item").count() == 30 and "下一页" in page.inner_text("#pager")
+        page.click(".task-item:first-of-type a.button")
+        page.select_option("#id_status", "in_progress")
+        page.fill("#id_percent", "30")
+        page.fill("#id_done_text", "已完成事项梳理。")
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        submit(page)
+        page.wait_for_selector(".msg-success")
+        assert in_viewport(page, ".msg-success")
+        page.screenshot(path=str(screenshot_path("tasks-phone-6-success-message")))
+    finally:
+        context.close()

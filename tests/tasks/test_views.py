@@ -32,7 +32,7 @@ def staff_client(client, cast):
 
 def test_it_files_a_report_through_the_form(staff_client, work):
     resp = staff_client.post(reverse("tasks:report", args=[work.task.pk]), {**form_data(work), "evidence": pdf()})
-    assert resp.status_code == 302 and resp["Location"].endswith("#history")
+    assert resp.status_code == 302 and resp["Location"] == reverse("tasks:detail", args=[work.task.pk])
     r = ProgressReport.objects.get()
     assert TargetReading.objects.get(report=r).value == 86 and r.evidence.count() == 1
     page = staff_client.get(resp["Location"]).content.decode()
@@ -229,3 +229,42 @@ def test_it_refuses_a_stale_version_when_the_period_has_no_report_yet(staff_clie
     resp = staff_client.post(reverse("tasks:report", args=[work.task.pk]),
                              {"action": "no_change", "period": work.period.key, "expected_version": "junk"})
     assert resp.status_code == 302
+
+
+# --- 我的任务: paged, bounded, buttons only for who may report (issue 11 / 16) -------------------
+
+def test_it_pages_my_tasks_with_the_group_counts_as_tabs(staff_client, cast):
+    for _ in range(35):
+        TaskFactory(measure=MeasureFactory(plan=cast.plan), unit=cast.unit)
+    first = staff_client.get(reverse("tasks:mine"))
+    assert sum(len(items) for _, _, items in first.context["groups"]) == 30
+    assert dict((key, n) for key, _, n, _ in first.context["tabs"])["report_due"] == 35
+    assert 'rel="next"' in first.content.decode()
+    second = staff_client.get(reverse("tasks:mine"), {"page": 2})
+    assert sum(len(items) for _, _, items in second.context["groups"]) == 5
+    due = staff_client.get(reverse("tasks:mine"), {"group": "done"})
+    assert due.context["groups"] == []
+
+
+def test_it_offers_the_report_button_only_to_who_may_report(client, cast, work):
+    client.force_login(cast.staff)
+    assert "填报本期" in client.get(reverse("tasks:mine")).content.decode()
+    client.force_login(cast.supervisor)
+    html = client.get(reverse("tasks:mine")).content.decode()
+    assert "推进政务服务事项全程网办" in html and "填报本期" not in html and "督办看板" in html
+    assert client.get(reverse("tasks:report", args=[work.task.pk])).status_code == 403
+
+
+def test_it_caps_the_supervisors_task_count(client, cast, work, monkeypatch):
+    from config.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 1)
+    client.force_login(cast.supervisor)
+    resp = client.get(reverse("tasks:mine"))
+    assert resp.context["total"] == 1 and resp.context["capped"] and "共 1+ 项" in resp.content.decode()
+
+
+def test_it_names_the_responsible_unit_instead_of_my_unit(client, cast, work):
+    client.force_login(cast.supervisor)
+    html = client.get(reverse("tasks:detail", args=[work.task.pk])).content.decode()
+    assert "我单位" not in html and "（本单位）" not in html and "责任单位：区数据局" in html

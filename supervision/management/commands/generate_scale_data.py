@@ -8,6 +8,15 @@ Everything is written with bulk_create in batches, in one transaction per region
 seed. The regions hang under one province region (code S000000) with a supervisor `scale_supervisor`
 (password Demo@2026) whose scope is the whole province. Re-running adds nothing for regions that
 already exist.
+
+Units are not equally busy: the first BUSY_UNITS of each region are picked for a measure BUSY_WEIGHT
+times as often as the others (≈ 90 tasks each against ≈ 15), as a 发改局 or 市场监管局 is in a real
+plan. Users for the crawl and load benchmarks (all with the same password):
+- `scale_region_supervisor` (scope: the first region), `scale_admin`;
+- `scale_head` and `scale_clerk`: head and clerk of the busiest unit of the first region;
+- `scale_clerk_001` … `scale_clerk_NNN` (`--clerks`, default 200): one clerk each of the busiest units
+  across regions, distinct users so that a login throttle keyed on the user never locks one out.
+It ends with ANALYZE of the tables it filled: a bulk load leaves the planner blind otherwise.
 """
 from __future__ import annotations
 
@@ -21,7 +30,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from indicators.models import Target, TargetReading, refresh_latest_reading
@@ -56,6 +66,10 @@ REPORT_TEXTS = [
 TARGETS = [("全程网办率", ">=", 90, "%"), ("平均结案时间", "<=", 75, "天"), ("企业开办时间", "<=", 1, "个工作日"),
            ("网办发生率", ">=", 55, "%"), ("承诺制事项", ">=", 50, "项")]
 N_PLANS, N_SECTIONS, N_MEASURES, N_UNITS_PER_MEASURE, N_UNITS = 3, 8, 80, 3, 30
+BUSY_UNITS, BUSY_WEIGHT = 3, 8
+FILLED_TABLES = ["plans_region", "plans_unit", "plans_plan", "plans_measure", "plans_measureunit", "tasks_task",
+                 "tasks_progressreport", "indicators_target", "indicators_targetreading", "plans_membership",
+                 "auth_user"]
 
 
 def seed_sentences() -> list[tuple[str, str]]:
@@ -73,6 +87,24 @@ def seed_sentences() -> list[tuple[str, str]]:
     return out or [("推进企业开办全程网办", "推进企业开办全程网上办理，企业开办时间压缩至1个工作日以内。")]
 
 
+def busy_sample(units: list, rnd) -> list:
+    """N_UNITS_PER_MEASURE distinct units, the first BUSY_UNITS weighted BUSY_WEIGHT times."""
+    weights = [BUSY_WEIGHT if i < BUSY_UNITS else 1 for i in range(len(units))]
+    chosen: list = []
+    while len(chosen) < N_UNITS_PER_MEASURE:
+        u = rnd.choices(units, weights)[0]
+        if u not in chosen:
+            chosen.append(u)
+    return chosen
+
+
+def analyze(tables: list[str]) -> None:
+    """Refresh the planner's statistics after a bulk load (PostgreSQL ANALYZE, SQLite's ANALYZE)."""
+    with connection.cursor() as c:
+        for table in tables:
+            c.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
 class Command(BaseCommand):
     help = "生成省级规模的测试数据（区域×方案×措施×单位、12个月进展、指标及实际值）。"
 
@@ -80,6 +112,7 @@ class Command(BaseCommand):
         parser.add_argument("--regions", type=int, default=100)
         parser.add_argument("--months", type=int, default=12)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--clerks", type=int, default=200, help="distinct clerks of busy units (load benchmark)")
 
     def handle(self, *args, **opts):
         t0 = time.perf_counter()
@@ -103,6 +136,8 @@ class Command(BaseCommand):
             if (i + 1) % 10 == 0 or i + 1 == opts["regions"]:
                 self.stdout.write(f"  {i + 1}/{opts['regions']} 个区域，任务 {total['tasks']}，进展 {total['reports']}，"
                                   f"{time.perf_counter() - t0:.0f} 秒")
+        self._unit_users(opts["clerks"])
+        analyze(FILLED_TABLES)
         self.stdout.write(self.style.SUCCESS(
             f"完成：任务 {total['tasks']}，进展报告 {total['reports']}，指标实际值 {total['readings']}，"
             f"用时 {time.perf_counter() - t0:.0f} 秒。督查账号 scale_supervisor / {PASSWORD}"))
@@ -123,6 +158,37 @@ class Command(BaseCommand):
             staff.save()
             Membership.objects.create(user=staff, unit=office, role=Role.STAFF)
         return staff
+
+    def _unit_users(self, clerks: int) -> None:
+        """The roles the crawl and load benchmarks log in as (see the module docstring). One password
+        hash shared by all: hashing 200 passwords would cost a minute of PBKDF2."""
+        User = get_user_model()
+        first = Region.objects.filter(parent__code="S000000").order_by("code").first()
+        if first is None:
+            return
+        probe = User(username="probe")
+        probe.set_password(PASSWORD)
+        busiest = list(Unit.objects.filter(region__parent__code="S000000")
+                       .annotate(n=Count("tasks")).order_by("-n", "region__code", "pk")
+                       .values_list("pk", "region_id", flat=False)[: max(clerks, 1) * 2])
+        in_first = [pk for pk, region_id in busiest if region_id == first.pk]
+        head_unit = in_first[0] if in_first else busiest[0][0]
+        office = Unit.objects.get(region__code="S000000", name="省营商环境建设局")
+        region_office, _ = Unit.objects.get_or_create(region=first, name="区营商环境建设局")
+        specs = [("scale_region_supervisor", "规模测试区督查", region_office.pk, Role.SUPERVISOR, False),
+                 ("scale_admin", "规模测试管理员", office.pk, Role.ADMIN, True),
+                 ("scale_head", "规模测试负责人", head_unit, Role.UNIT_HEAD, False),
+                 ("scale_clerk", "规模测试承办人", head_unit, Role.STAFF, False)]
+        units = [pk for pk, _ in busiest if pk != head_unit][:clerks]
+        specs += [(f"scale_clerk_{i + 1:03d}", f"规模承办{i + 1:03d}", pk, Role.STAFF, False)
+                  for i, pk in enumerate(units)]
+        existing = set(User.objects.filter(username__in=[s[0] for s in specs]).values_list("username", flat=True))
+        new = [s for s in specs if s[0] not in existing]
+        users = User.objects.bulk_create([User(username=name, first_name=label, password=probe.password,
+                                               is_staff=staff, is_superuser=staff and role == Role.ADMIN)
+                                          for name, label, _, role, staff in new])
+        Membership.objects.bulk_create([Membership(user=u, unit_id=unit, role=role)
+                                        for u, (_, _, unit, role, _) in zip(users, new)])
 
     def _segment(self, idx: int) -> str:
         if idx not in self.segments:
@@ -158,7 +224,7 @@ class Command(BaseCommand):
                     path=f"{section.path}/{k + 1}.", title=title, text=text, order=section.order + k + 1,
                     deadline=deadline, ongoing=ongoing, deadline_text="长期坚持" if ongoing else "",
                     search_text=self._segment(idx)))
-                picks.append(rnd.sample(units, N_UNITS_PER_MEASURE))
+                picks.append(busy_sample(units, rnd))
         Measure.objects.bulk_create(measures, batch_size=1000)
         links, tasks = [], []
         for m, chosen in zip(measures, picks):
