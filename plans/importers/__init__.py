@@ -4,6 +4,8 @@ Public API::
 
     parse_path(path, *, known_units=(), year=None) -> dict
     parse_bytes(data, filename, *, known_units=(), year=None) -> dict
+    parse_document(data, filename, *, known_units=(), year=None) -> dict  # a plan, or a compilation
+    register_enricher(fn)  # fn(tree) -> None, run on every parsed plan tree (see below)
     ImportRefused  # .message is Simplified Chinese and says what to do
 
 The dict has the shape of ``shared/gold/README.md`` (title, issuer, issued_on,
@@ -17,7 +19,34 @@ import os
 from .errors import ImportRefused
 from .readers import MAX_BYTES, read_blocks
 
-__all__ = ["ImportRefused", "parse_bytes", "parse_path"]
+__all__ = ["ImportRefused", "parse_bytes", "parse_document", "parse_path", "register_enricher"]
+
+# Apps above `plans` add derived fields to a parsed tree (indicators: the national indicator of
+# each actionable item) by registering a function here in their AppConfig.ready(); `plans` never
+# imports them. An enricher must be pure (no database): parse_plan runs without one.
+_ENRICHERS: list = []
+
+
+def register_enricher(fn) -> None:
+    if fn not in _ENRICHERS:
+        _ENRICHERS.append(fn)
+
+
+def _enrich(tree: dict) -> dict:
+    for fn in _ENRICHERS:
+        fn(tree)
+    return tree
+
+
+def parse_document(data: bytes, filename: str = "", *, known_units=(), year: int | None = None) -> dict:
+    """A plan tree (``parse_bytes``) or, for a compilation of articles (目录 + 先进经验 articles),
+    ``{"kind": "compilation", "title", "articles": [...]}`` (see ``compilation.py``)."""
+    from .compilation import looks_like_compilation, split_articles
+
+    _kind, blocks = read_blocks(bytes(data or b""), filename)
+    if looks_like_compilation(blocks):
+        return split_articles(blocks, os.path.basename(filename or ""))
+    return parse_bytes(data, filename, known_units=known_units, year=year)
 
 
 def parse_bytes(data: bytes, filename: str = "", *, known_units=(), year: int | None = None) -> dict:
@@ -27,7 +56,7 @@ def parse_bytes(data: bytes, filename: str = "", *, known_units=(), year: int | 
         data = b""
     _kind, blocks = read_blocks(bytes(data), filename)
     try:
-        return parse_blocks(blocks, os.path.basename(filename or ""), known_units=known_units, year=year)
+        return _enrich(parse_blocks(blocks, os.path.basename(filename or ""), known_units=known_units, year=year))
     except ImportRefused:
         raise
     except RecursionError as e:
