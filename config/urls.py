@@ -22,6 +22,7 @@ urlpatterns = [
     path("tasks/", include("tasks.urls")),
     path("supervision/", include("supervision.urls")),
     path("dashboard/", include("supervision.dashboard.urls")),
+    path("library/", include("publishing.urls")),
 ]
 
 if settings.DEBUG:

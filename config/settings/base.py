@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "indicators",
     "supervision",
     "supervision.exports.apps.ExportsConfig",  # 台账/通报 export jobs (own tables and migrations)
+    "publishing",  # the case library (先进经验) and carry-over links across plan years
 ]
 
 MIDDLEWARE = [
