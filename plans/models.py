@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .choices import PlanStatus, ReportCycle, Role, UnitKind, UnitRole
+from .choices import NationalIndicator, PlanStatus, ReportCycle, Role, UnitKind, UnitRole
 from .querysets import MeasureQuerySet, PlanQuerySet, UnitQuerySet
 
 
@@ -134,6 +134,13 @@ class Measure(models.Model):
     recurring = models.JSONField("周期性要求", default=list, blank=True)
     search_text = models.TextField("分词文本", blank=True, editable=False)
     version = models.PositiveIntegerField("版本", default=1, help_text="乐观锁：审核页面每次修改加一。")
+    # The national 营商环境评价 indicator, suggested at import by indicators.mapping (a keyword model
+    # kept as data) and corrected on the review page; blank on headings and on measures imported
+    # before the suggester existed.
+    indicator_primary = models.CharField("主要评价指标", max_length=20, choices=NationalIndicator.choices,
+                                         blank=True, db_index=True)
+    indicator_secondary = models.JSONField("次要评价指标", default=list, blank=True,
+                                           help_text="最多两个，取值同主要评价指标。")
 
     objects = MeasureQuerySet.as_manager()
 

@@ -193,6 +193,9 @@ def _measure_values(item: dict) -> dict:
         "deadline": _parse_date(deadline.get("date")),
         "ongoing": bool(item.get("ongoing") or deadline.get("ongoing")),
         "recurring": item.get("recurring") or [],
+        # added to the parsed tree by the indicators app's enricher (plans.importers.register_enricher)
+        "indicator_primary": (item.get("indicator") or {}).get("primary") or "",
+        "indicator_secondary": list((item.get("indicator") or {}).get("secondary") or [])[:2],
     }
 
 
@@ -293,6 +296,9 @@ def _plan_import(*, tree: dict, region: Region, source_name: str, source_bytes: 
             diff.added.append(path)
             changed_fields: list[str] = []
         else:
+            if measure.indicator_primary:  # suggested once; a correction on the review page stays
+                values.pop("indicator_primary")
+                values.pop("indicator_secondary")
             changed_fields = [f for f in _MEASURE_FIELDS if getattr(measure, f) != values[f]]
             for f, v in values.items():
                 setattr(measure, f, v)
@@ -341,7 +347,8 @@ def _plan_import(*, tree: dict, region: Region, source_name: str, source_bytes: 
 
 
 _FIELD_LABELS = {"title": "标题", "text": "正文", "actionable": "是否任务项", "level": "层级", "label": "编号",
-                 "deadline_text": "时限原文", "deadline": "完成时限", "ongoing": "长期坚持", "recurring": "周期性要求"}
+                 "deadline_text": "时限原文", "deadline": "完成时限", "ongoing": "长期坚持", "recurring": "周期性要求",
+                 "indicator_primary": "主要评价指标", "indicator_secondary": "次要评价指标"}
 
 
 def _replace_targets(measure: Measure, rows: list[dict], path: str) -> None:
