@@ -223,6 +223,16 @@ def _target_rows(item: dict, path: str, deadline: dt.date | None) -> list[dict]:
     return rows
 
 
+# Apps above `plans` act on a stored import (publishing: carry-over links to earlier plans) by
+# registering a function(*, plan, actor) here in their AppConfig.ready(); `plans` never imports them.
+_AFTER_IMPORT: list = []
+
+
+def register_after_import(fn) -> None:
+    if fn not in _AFTER_IMPORT:
+        _AFTER_IMPORT.append(fn)
+
+
 @transaction.atomic
 def plan_import(*, tree: dict, region: Region, source_name: str, source_bytes: bytes, actor=None,
                 plan: Plan | None = None) -> ImportResult:
@@ -343,6 +353,8 @@ def _plan_import(*, tree: dict, region: Region, source_name: str, source_bytes: 
           after={"source": source_name, "sha256": sha, "diff": diff.as_lines()})
     if not created and plan.status == PlanStatus.PUBLISHED:
         _sync_tasks(plan, actor=actor)
+    for hook in _AFTER_IMPORT:  # in the same transaction: all-or-nothing holds for them too
+        hook(plan=plan, actor=actor)
     return ImportResult(plan=plan, created=created, unchanged=False, diff=diff, unknown_units=unknown)
 
 
