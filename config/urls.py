@@ -25,6 +25,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("dashboard/", include("supervision.dashboard.urls")),
     path("jobs/", include("background.urls")),
+    path("library/", include("publishing.urls")),
 ]
 # No /media/ route, in any settings: uploads and exports are served only by views that check
 # who may read them (config/files.py).

@@ -5,14 +5,13 @@ the vocabulary every other app speaks.
 """
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 
 from background.models import BackgroundJob
 
 from config.files import RandomName
 
-from .choices import PlanStatus, ReportCycle, Role, UnitKind, UnitRole
+from .choices import NationalIndicator, PlanStatus, ReportCycle, Role, UnitKind, UnitRole
 from .querysets import MeasureQuerySet, PlanQuerySet, UnitQuerySet, scope_of
 
 
@@ -148,6 +147,13 @@ class Measure(models.Model):
     # and hidden from the plan; a re-import that brings its path back restores it.
     withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1, help_text="乐观锁：审核页面每次修改加一。")
+    # The national 营商环境评价 indicator, suggested at import by indicators.mapping (a keyword model
+    # kept as data) and corrected on the review page; blank on headings and on measures imported
+    # before the suggester existed.
+    indicator_primary = models.CharField("主要评价指标", max_length=20, choices=NationalIndicator.choices,
+                                         blank=True, db_index=True)
+    indicator_secondary = models.JSONField("次要评价指标", default=list, blank=True,
+                                           help_text="最多两个，取值同主要评价指标。")
 
     objects = MeasureQuerySet.as_manager()
 

@@ -282,6 +282,9 @@ def _measure_values(item: dict) -> dict:
         "recurring": item.get("recurring") or [],
         # the paragraph or table row the parser read the item from (absent from older parsers)
         "source": str(item.get("source") or ""),
+        # added to the parsed tree by the indicators app's enricher (plans.importers.register_enricher)
+        "indicator_primary": (item.get("indicator") or {}).get("primary") or "",
+        "indicator_secondary": list((item.get("indicator") or {}).get("secondary") or [])[:2],
     }
 
 
@@ -320,6 +323,16 @@ def _target_text(t: dict) -> str:
     value = f"{Decimal(str(value)).normalize():f}" if value not in (None, "") else ""
     op = dict(Op.choices).get(t.get("op"), t.get("op") or "")
     return f"{t.get('metric') or '指标'}{op}{value}{t.get('unit') or ''}"
+
+
+# Apps above `plans` act on a stored import (publishing: carry-over links to earlier plans) by
+# registering a function(*, plan, actor) here in their AppConfig.ready(); `plans` never imports them.
+_AFTER_IMPORT: list = []
+
+
+def register_after_import(fn) -> None:
+    if fn not in _AFTER_IMPORT:
+        _AFTER_IMPORT.append(fn)
 
 
 @transaction.atomic
@@ -401,6 +414,9 @@ def _plan_import(*, tree: dict, region: Region, source_name: str, source_bytes: 
             diff.added.append(path)
             changed_fields: list[str] = []
         else:
+            if measure.indicator_primary:  # suggested once; a correction on the review page stays
+                values.pop("indicator_primary")
+                values.pop("indicator_secondary")
             changed_fields = [f for f in _MEASURE_FIELDS if getattr(measure, f) != values[f]]
             for f, v in values.items():
                 setattr(measure, f, v)
@@ -439,6 +455,8 @@ def _plan_import(*, tree: dict, region: Region, source_name: str, source_bytes: 
     tasks = plan_propagate(plan=plan, actor=actor)
     audit(actor=actor, action="plan_import" if created else "plan_reimport", obj=plan,
           after={"source": source_name, "sha256": sha, "diff": diff.as_lines(), "tasks": tasks.as_lines()})
+    for hook in _AFTER_IMPORT:  # in the same transaction: all-or-nothing holds for them too
+        hook(plan=plan, actor=actor)
     return ImportResult(plan=plan, created=created, unchanged=False, diff=diff, unknown_units=unknown,
                         task_changes=tasks.as_lines())
 
@@ -461,7 +479,8 @@ def _measures_remove(measures: list[Measure], *, diff: ImportDiff | None = None,
 
 
 _FIELD_LABELS = {"title": "标题", "text": "正文", "actionable": "是否任务项", "level": "层级", "label": "编号",
-                 "deadline_text": "时限原文", "deadline": "完成时限", "ongoing": "长期坚持", "recurring": "周期性要求"}
+                 "deadline_text": "时限原文", "deadline": "完成时限", "ongoing": "长期坚持", "recurring": "周期性要求",
+                 "indicator_primary": "主要评价指标", "indicator_secondary": "次要评价指标"}
 
 
 def _replace_targets(measure: Measure, rows: list[dict], path: str) -> None:

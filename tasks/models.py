@@ -168,6 +168,9 @@ class ProgressReport(models.Model):
     # once with the row; PostgreSQL keeps its tsvector in the generated column search_tsv
     # (migration 0004) for full-text search.
     search_text = models.TextField("分词文本", blank=True, editable=False)
+    # Gentle notes on the text (tasks.quality): 套话, same as last time, no figure where the measure
+    # has a target, too short. Written once with the row; never blocks a submission.
+    quality_flags = models.JSONField("内容提示", default=list, blank=True, editable=False)
 
     objects = ProgressReportQuerySet.as_manager()
 

@@ -23,6 +23,7 @@ from plans.services import audit
 from .choices import Decision, ReportStatus
 from .models import CompletionApplication, Evidence, ExtensionRequest, ProgressReport, ReportDraft, Task
 from .periods import period_due, period_start
+from .quality import flags_for_report
 from .workdays import local_date
 
 
@@ -238,6 +239,7 @@ def _create_report(*, task: Task, period: Period, actor, version: int, values: d
                             done_text=values.get("done_text", ""), problems_text=values.get("problems_text", ""),
                             percent=values.get("percent") or 0, no_change=no_change,
                             consolidated=_is_consolidated(task), submitted_by=actor)
+    report.quality_flags = flags_for_report(report)
     report.full_clean()
     try:
         with transaction.atomic():

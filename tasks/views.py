@@ -295,9 +295,10 @@ def report_form(request, pk: int):
         form = ReportForm(request.POST, request.FILES, targets=targets)
         if form.is_valid():
             try:
-                task_report_submit(task=task, period=period, actor=request.user, data=form.service_data(),
-                                   expected_version=form.cleaned_data["expected_version"],
-                                   files=form.cleaned_data["evidence"], now=now)
+                report = task_report_submit(
+                    task=task, period=period, actor=request.user, data=form.service_data(),
+                    expected_version=form.cleaned_data["expected_version"], files=form.cleaned_data["evidence"],
+                    now=now)
             except StaleReportError as exc:
                 stale = exc.current
                 form.add_error(None, exc.message)
@@ -309,6 +310,8 @@ def report_form(request, pk: int):
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, f"已提交{period.label}进展。")
+                for flag in report.quality_flags:  # a gentle note, the report is already filed
+                    messages.info(request, "温馨提示：" + flag["message"])
                 return redirect("tasks:detail", pk=task.pk)  # page top: the success message on screen
     else:
         restored = False

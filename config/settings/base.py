@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "indicators",
     "supervision",
     "supervision.exports.apps.ExportsConfig",  # 台账/通报 export jobs (own tables and migrations)
+    "publishing",  # the case library (先进经验) and carry-over links across plan years
 ]
 
 MIDDLEWARE = [
@@ -231,6 +232,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Plans up to 50 MB are accepted by the importer; evidence files up to 20 MB.
 PLAN_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Progress text shorter than this (characters of content) gets a gentle note (tasks.quality).
+REPORT_MIN_CHARS = env_int("REPORT_MIN_CHARS", 15)
+# The national-indicator keyword model (indicators.mapping); empty: the file shipped in the code.
+# Point it at a copy outside the code for admins to edit; it is re-read when it changes.
+INDICATOR_KEYWORDS_PATH = env_str("INDICATOR_KEYWORDS_PATH", "") or None
 
 # --- API ----------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -5,6 +5,8 @@ Public API::
 
     parse_path(path, *, known_units=(), year=None) -> dict
     parse_bytes(data, filename, *, known_units=(), year=None) -> dict
+    parse_document(data, filename, *, known_units=(), year=None) -> dict  # a plan, or a compilation
+    register_enricher(fn)  # fn(tree) -> None, run on every parsed plan tree (see below)
     ImportRefused  # .message is Simplified Chinese and says what to do
 
 The dict has the shape of ``shared/gold/README.md`` (title, issuer, issued_on,
@@ -18,15 +20,43 @@ import os
 from .errors import ImportRefused
 from .readers import MAX_BYTES, read_document
 
-__all__ = ["ImportRefused", "parse_bytes", "parse_path"]
+__all__ = ["ImportRefused", "parse_bytes", "parse_document", "parse_path", "register_enricher"]
+
+# Apps above `plans` add derived fields to a parsed tree (indicators: the national indicator of
+# each actionable item) by registering a function here in their AppConfig.ready(); `plans` never
+# imports them. An enricher must be pure (no database): parse_plan runs without one.
+_ENRICHERS: list = []
+
+
+def register_enricher(fn) -> None:
+    if fn not in _ENRICHERS:
+        _ENRICHERS.append(fn)
+
+
+def _enrich(tree: dict) -> dict:
+    for fn in _ENRICHERS:
+        fn(tree)
+    return tree
+
+
+def parse_document(data: bytes, filename: str = "", *, known_units=(), year: int | None = None) -> dict:
+    """A plan tree (``parse_bytes``) or, for a compilation of articles (目录 + 先进经验 articles),
+    ``{"kind": "compilation", "title", "articles": [...]}`` (see ``compilation.py``)."""
+    from .compilation import looks_like_compilation, split_articles
+
+    doc = read_document(bytes(data or b""), filename)
+    if looks_like_compilation(doc.blocks):
+        return split_articles(doc.blocks, os.path.basename(filename or ""))
+    return _parse_plan(doc, filename, known_units=known_units, year=year)
 
 
 def parse_bytes(data: bytes, filename: str = "", *, known_units=(), year: int | None = None) -> dict:
+    return _parse_plan(read_document(bytes(data or b""), filename), filename, known_units=known_units, year=year)
+
+
+def _parse_plan(doc, filename: str, *, known_units=(), year: int | None = None) -> dict:
     from .parser import parse_blocks
 
-    if data is None:
-        data = b""
-    doc = read_document(bytes(data), filename)
     try:
         result = parse_blocks(doc.blocks, os.path.basename(filename or ""), known_units=known_units, year=year)
     except ImportRefused:
@@ -41,7 +71,7 @@ def parse_bytes(data: bytes, filename: str = "", *, known_units=(), year: int | 
         ) from e
     # what the reader could not read faithfully comes first: it explains gaps the parser then sees
     result["warnings"] = list(doc.warnings) + list(result.get("warnings") or [])
-    return result
+    return _enrich(result)
 
 
 def parse_path(path, *, known_units=(), year: int | None = None) -> dict:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.importers import ImportRefused, parse_bytes
+from plans.importers import ImportRefused, parse_document
 
 
 class Command(BaseCommand):
-    help = "解析方案文件（.docx/.xlsx/.txt），输出条目树（不读写数据库）。"
+    help = "解析方案文件（.docx/.xlsx/.txt），输出条目树；材料汇编输出文章列表（不读写数据库）。"
     requires_system_checks = []
     requires_migrations_checks = False
 
@@ -27,11 +27,17 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}")
         try:
-            result = parse_bytes(path.read_bytes(), path.name, known_units=units, year=year)
+            result = parse_document(path.read_bytes(), path.name, known_units=units, year=year)
         except ImportRefused as exc:
             raise CommandError(exc.message) from exc
         if json:
             self.stdout.write(_dumps(result))
+            return
+        if result.get("kind") == "compilation":
+            self.stdout.write(f"{result['title'] or path.name}（材料汇编）：文章 {len(result['articles'])} 篇；"
+                              f"提示 {len(result['warnings'])} 条。")
+            for w in result["warnings"]:
+                self.stdout.write(f"  - {w['message']}")
             return
         self.stdout.write(f"{result['title']}（{result['year']}年）")
         n = _count(result["items"])

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         ('plans', '0007_measure_plan_id_index'),
         ('tasks', '0006_task_plan'),
         ('indicators', '0003_target_latest_reading'),
-        ('supervision', '0003_leaner_reminder_indexes'),
+        ('supervision', '0004_reminder_kind_plan_changed'),
     ]
 
     operations = [

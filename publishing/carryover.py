@@ -1,0 +1,207 @@
+"""Carry-over across plan years: which measures of an earlier plan a newer measure continues.
+
+A newer plan's measure is compared with the actionable measures of earlier-year plans of the same
+region or its parent region on four signals, combined into a score in [0, 1]:
+
+- 内容: cosine of the TF-IDF vectors of jieba tokens (title twice, then text; the genre's
+  stopwords dropped, publishing.ranking) — the main signal, weight 0.55;
+- 标题: Jaccard of the title tokens — a renamed measure keeps its key words, weight 0.20;
+- 单位: Jaccard of the responsible units as printed — the same bureau carries its own work, 0.15;
+- 指标: the same national indicator (not 其他), 0.10.
+
+Candidates come from an inverted index (only earlier measures sharing a token are scored), the best
+`MAX_PER_MEASURE` above `THRESHOLD` become suggested MeasureLinks with a reason the admin can read.
+Matching is pure (``match``); ``carryover_suggest`` reads and writes the database.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+
+from .ranking import tokens
+
+THRESHOLD = 0.25
+MAX_PER_MEASURE = 2
+WEIGHTS = {"text": 0.55, "title": 0.20, "units": 0.15, "indicator": 0.10}
+OTHER = "其他"
+
+
+@dataclass
+class Doc:
+    id: int
+    title: str
+    text: str = ""
+    units: frozenset = frozenset()
+    indicator: str = ""
+    title_tokens: list[str] = field(default_factory=list)
+    vector: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, id: int, title: str, text: str = "", units=(), indicator: str = "") -> Doc:
+        d = cls(id, title, text, frozenset(u for u in units if u), indicator or "")
+        d.title_tokens = tokens(title)
+        return d
+
+
+@dataclass
+class Match:
+    new_id: int
+    old_id: int
+    score: float
+    reason: str
+
+
+def _body(d: Doc) -> list[str]:
+    text = d.text if d.text and d.text.strip() != d.title.strip() else ""
+    return d.title_tokens + d.title_tokens + (tokens(text) if text else [])
+
+
+def _jaccard(a, b) -> float:
+    a, b = set(a), set(b)
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def match(new: list[Doc], old: list[Doc], *, threshold: float = THRESHOLD, k: int = MAX_PER_MEASURE) -> list[Match]:
+    """The best predecessors (at most k, score >= threshold) of each new measure among old ones."""
+    if not new or not old:
+        return []
+    bodies = {id(d): Counter(_body(d)) for d in new + old}
+    df: Counter = Counter()
+    for c in bodies.values():
+        df.update(c.keys())
+    n = len(bodies)
+    idf = {t: math.log(1 + n / f) for t, f in df.items()}
+    for d in new + old:
+        v = {t: (1 + math.log(tf)) * idf[t] for t, tf in bodies[id(d)].items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        d.vector = {t: x / norm for t, x in v.items()}
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for j, d in enumerate(old):
+        for t, x in d.vector.items():
+            postings[t].append((j, x))
+    out: list[Match] = []
+    for d in new:
+        dots: dict[int, float] = defaultdict(float)
+        for t, x in d.vector.items():
+            for j, y in postings.get(t, ()):
+                dots[j] += x * y
+        scored = []
+        for j, cos in dots.items():
+            o = old[j]
+            title_j = _jaccard(d.title_tokens, o.title_tokens)
+            units_j = _jaccard(d.units, o.units)
+            same_ind = bool(d.indicator and d.indicator == o.indicator and d.indicator != OTHER)
+            score = (WEIGHTS["text"] * cos + WEIGHTS["title"] * title_j + WEIGHTS["units"] * units_j
+                     + WEIGHTS["indicator"] * same_ind)
+            if score >= threshold:
+                scored.append((score, j, cos, units_j, same_ind))
+        scored.sort(key=lambda s: (-s[0], old[s[1]].id))
+        for score, j, cos, units_j, same_ind in scored[:k]:
+            o = old[j]
+            out.append(Match(d.id, o.id, round(score, 3), _reason(d, o, cos, same_ind)))
+    return out
+
+
+def _reason(d: Doc, o: Doc, cos: float, same_ind: bool) -> str:
+    parts = []
+    common = [t for t in dict.fromkeys(d.title_tokens) if t in set(o.title_tokens)]
+    if common:
+        parts.append("标题共同词：" + "、".join(common[:5]))
+    shared_terms = sorted(set(d.vector) & set(o.vector), key=lambda t: -(d.vector[t] * o.vector[t]))
+    shared_terms = [t for t in shared_terms if t not in common][:5]
+    if shared_terms:
+        parts.append("内容共同词：" + "、".join(shared_terms))
+    units = sorted(d.units & o.units)
+    if units:
+        parts.append("相同责任单位：" + "、".join(units[:3]))
+    if same_ind:
+        parts.append(f"同属指标：{d.indicator}")
+    parts.append(f"内容相似度 {cos:.2f}")
+    return "；".join(parts)[:500]
+
+
+# --- database side ------------------------------------------------------------------------
+
+def _docs(measures) -> list[Doc]:
+    from plans.models import MeasureUnit
+
+    ms = list(measures.only("id", "title", "text", "indicator_primary"))
+    units: dict[int, list[str]] = defaultdict(list)
+    for mid, name in MeasureUnit.objects.filter(measure__in=[m.pk for m in ms]).values_list("measure_id",
+                                                                                           "name_as_printed"):
+        units[mid].append(name)
+    return [Doc.of(m.pk, m.title, m.text, units[m.pk], m.indicator_primary) for m in ms]
+
+
+def _scope_regions(region) -> list[int]:
+    return [r for r in (region.pk, region.parent_id) if r]
+
+
+@transaction.atomic
+def carryover_suggest(*, plan, actor=None) -> int:
+    """Suggest links between `plan` and the plans of other years in its region or its parent's (both
+    ways: `plan` continuing earlier plans, later plans continuing `plan`, whatever the import order).
+    Existing links (suggested, confirmed or rejected) are kept as they are. Returns links created."""
+    from plans.choices import PlanStatus
+    from plans.models import Measure, Plan
+
+    from .models import MeasureLink
+
+    others = Plan.objects.exclude(pk=plan.pk).exclude(status=PlanStatus.ARCHIVED)
+    earlier = others.filter(region_id__in=_scope_regions(plan.region), year__lt=plan.year)
+    later = others.filter(Q(region_id=plan.region_id) | Q(region__parent_id=plan.region_id), year__gt=plan.year)
+    mine = _docs(Measure.objects.filter(plan=plan, actionable=True))
+    found: list[Match] = []
+    if earlier.exists():
+        found += match(mine, _docs(Measure.objects.filter(plan__in=earlier, actionable=True)))
+    if later.exists():
+        found += match(_docs(Measure.objects.filter(plan__in=later, actionable=True)), mine)
+    rows = [MeasureLink(measure_id=m.new_id, predecessor_id=m.old_id, score=m.score, reason=m.reason)
+            for m in found]
+    before = MeasureLink.objects.count()
+    MeasureLink.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return MeasureLink.objects.count() - before
+
+
+@transaction.atomic
+def measure_link_decide(*, link, actor, confirm: bool):
+    """An admin confirms or rejects a suggested link (a rejected one is kept so it is not suggested
+    again)."""
+    from django.utils import timezone
+
+    from plans.services import audit
+
+    from .choices import LinkStatus
+
+    before = {"status": link.status}
+    link.status = LinkStatus.CONFIRMED if confirm else LinkStatus.REJECTED
+    link.decided_by = actor
+    link.decided_at = timezone.now()
+    link.save(update_fields=["status", "decided_by", "decided_at"])
+    audit(actor=actor, action="measure_link_confirm" if confirm else "measure_link_reject", obj=link,
+          before=before, after={"status": link.status})
+    return link
+
+
+def dropped_commitments(plan):
+    """Measures of earlier plans (same region or parent) with an unfinished task that no measure of
+    `plan` continues (no suggested or confirmed link): commitments quietly dropped."""
+    from plans.choices import PlanStatus
+    from plans.models import Measure
+    from tasks.models import Task
+
+    from .choices import LinkStatus
+    from .models import MeasureLink
+
+    unfinished = Task.objects.filter(measure_id=OuterRef("pk"), closed_at__isnull=True)
+    continued = MeasureLink.objects.filter(predecessor_id=OuterRef("pk"), measure__plan=plan).exclude(
+        status=LinkStatus.REJECTED)
+    return (Measure.objects.filter(plan__region_id__in=_scope_regions(plan.region), plan__year__lt=plan.year,
+                                   actionable=True)
+            .exclude(plan__status=PlanStatus.ARCHIVED)
+            .filter(Exists(unfinished)).exclude(Exists(continued))
+            .select_related("plan").order_by("plan__year", "order"))

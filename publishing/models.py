@@ -1,0 +1,94 @@
+"""The case library (先进经验 articles from compilations) and carry-over links across plan years."""
+from django.conf import settings
+from django.db import models
+
+from .choices import LinkStatus
+from .querysets import ArticleQuerySet, MeasureLinkQuerySet
+
+
+class Compilation(models.Model):
+    """An imported compilation file (材料汇编). Its hash makes a re-import of the same file a no-op."""
+
+    title = models.CharField("标题", max_length=300, blank=True)
+    source_name = models.CharField("原始文件名", max_length=255)
+    source_sha256 = models.CharField("文件哈希", max_length=64, unique=True)
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "材料汇编"
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return self.title or self.source_name
+
+
+class Article(models.Model):
+    """One experience article (先进经验) of the library, from a compilation or added by hand."""
+
+    compilation = models.ForeignKey(Compilation, verbose_name="所属汇编", null=True, blank=True,
+                                    on_delete=models.CASCADE, related_name="articles")
+    order = models.PositiveIntegerField("篇目顺序", default=0)
+    title = models.CharField("标题", max_length=300, blank=True, help_text="原文缺标题的残段为空。")
+    place = models.CharField("地区/单位", max_length=100, blank=True)
+    source = models.CharField("来源", max_length=200, blank=True)
+    published_on = models.DateField("发布日期", null=True, blank=True)
+    body = models.TextField("正文")
+    first_line = models.PositiveIntegerField("原文起始行", null=True, blank=True)
+    # jieba tokens of title (twice) and body without the genre's stopwords (publishing.ranking),
+    # space-separated; written by the services, read to build the BM25 index without re-segmenting.
+    search_tokens = models.TextField("分词", blank=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "先进经验"
+        ordering = ["compilation_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"（无标题）{self.body[:20]}…"
+
+    def save(self, *args, **kwargs):
+        from .ranking import article_tokens
+
+        self.search_tokens = " ".join(article_tokens(self.title, self.body))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_tokens"}
+        super().save(*args, **kwargs)
+
+
+class MeasureLink(models.Model):
+    """A measure of a newer plan continuing one of an earlier plan (延续自 2025年方案 第X条).
+
+    Suggested by `publishing.carryover` at import with a score and a reason; an admin confirms or
+    rejects it. A rejected link stays (so a re-run does not suggest it again)."""
+
+    measure = models.ForeignKey("plans.Measure", verbose_name="新措施", on_delete=models.CASCADE,
+                                related_name="predecessor_links")
+    predecessor = models.ForeignKey("plans.Measure", verbose_name="延续自", on_delete=models.CASCADE,
+                                    related_name="successor_links")
+    score = models.FloatField("相似度")
+    reason = models.CharField("依据", max_length=500, blank=True)
+    status = models.CharField("状态", max_length=20, choices=LinkStatus.choices, default=LinkStatus.SUGGESTED)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    objects = MeasureLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "跨年延续关系"
+        ordering = ["measure_id", "-score"]
+        constraints = [models.UniqueConstraint(fields=["measure", "predecessor"], name="measure_link_unique")]
+        indexes = [models.Index(fields=["predecessor", "status"], name="measure_link_predecessor")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} ← {self.predecessor}（{self.score:.2f}）"

@@ -1,0 +1,17 @@
+"""`{% related_articles measure %}`: the top-3 articles of the case library for a measure."""
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("publishing/_related_articles.html")
+def related_articles(measure, k: int = 3):
+    from ..services import related_articles as find
+
+    return {"measure": measure, "related": find(measure, k) if measure is not None else []}
+
+
+@register.inclusion_tag("publishing/_related_articles_lazy.html")
+def related_articles_lazy(measure):
+    """A closed <details> that loads the articles when opened: a plan page lists hundreds of measures."""
+    return {"measure": measure}
