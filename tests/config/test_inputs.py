@@ -43,8 +43,10 @@ def test_it_shows_the_dashboard_with_a_huge_filter_value(client, cast, query):
     assert r.status_code == 200
 
 
-def test_it_exports_an_empty_ledger_for_a_huge_plan_id(client, cast):
+def test_it_refuses_a_ledger_export_for_a_huge_plan_id_as_the_page_does(client, cast):
+    """The page shows 筛选条件有误 for the value; the export refuses it the same way (400 in Chinese), not a 500."""
     TaskFactory(measure=MeasureFactory(plan=cast.plan), unit=cast.unit)
     client.force_login(cast.supervisor)
+    assert "筛选条件有误" in client.get(f"/dashboard/?plan={HUGE}").content.decode()
     r = client.get(f"/dashboard/ledger.xlsx?plan={HUGE}")
-    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert r.status_code == 400 and "筛选条件有误" in r.content.decode()
