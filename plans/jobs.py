@@ -1,7 +1,11 @@
 """Celery jobs of the plans app."""
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="plans.parse_import_job", acks_late=True)

@@ -29,7 +29,7 @@ from .services import (
     StaleReportError, TaskActionRefused, open_periods, parse_period, report_draft_save, task_completion_apply,
     task_extension_request, task_report_no_change, task_report_submit,
 )
-from .querysets import reported_q
+from .querysets import owes_current_report_q, reported_q
 from .workdays import local_date
 
 # The groups of "my tasks", in the order a person should look at them.
@@ -97,14 +97,17 @@ def with_group(qs, *, now):
     yet reported for the current period → 本期待报送; then 已逾期, 即将到期, 推进中."""
     from django.db.models import Case, IntegerField, Value, When
 
-    reported = reported_q(local_date(now))
+    today = local_date(now)
+    # 本期待报送: owes the current period's report (the one rule, tasks.querysets) and has not filed it;
+    # a task created after the period's due day owes nothing yet and is grouped by its deadline.
+    report_due = owes_current_report_q(today) & ~reported_q(today)
     return qs.annotate(group_rank=Case(
         When(status_db__in=[TaskStatus.CLOSED, TaskStatus.PENDING_REVIEW, TaskStatus.WITHDRAWN],
              then=Value(GROUP_RANK["done"])),
-        When(reported & Q(status_db=TaskStatus.OVERDUE), then=Value(GROUP_RANK["overdue"])),
-        When(reported & Q(status_db=TaskStatus.DUE_SOON), then=Value(GROUP_RANK["due_soon"])),
-        When(reported, then=Value(GROUP_RANK["in_progress"])),
-        default=Value(GROUP_RANK["report_due"]), output_field=IntegerField()))
+        When(report_due, then=Value(GROUP_RANK["report_due"])),
+        When(status_db=TaskStatus.OVERDUE, then=Value(GROUP_RANK["overdue"])),
+        When(status_db=TaskStatus.DUE_SOON, then=Value(GROUP_RANK["due_soon"])),
+        default=Value(GROUP_RANK["in_progress"]), output_field=IntegerField()))
 
 
 def _query_without(request, *names: str) -> str:

@@ -6,6 +6,17 @@ from plans.choices import Role
 
 from .factories import PlanFactory, RegionFactory, UnitFactory, member
 
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache. The database is rolled back between tests, so ids and
+    the dashboard's per-region stamps (RegionFactsStamp.version) start again from the same numbers:
+    a cache entry of an earlier test would be read as this test's figures."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
 # Playwright's sync API runs an event loop in the main thread; Django's ORM calls made by the test
 # itself around it are synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

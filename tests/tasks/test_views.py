@@ -12,7 +12,7 @@ from tasks.models import ProgressReport, ReportDraft
 from tasks.services import current_period, period_for, task_report_submit
 from tests.factories import MeasureFactory, TargetFactory, TaskFactory
 
-from .conftest import EXE, PNG, pdf, prev_month, report_data
+from .conftest import EXE, PNG, age, pdf, prev_month, report_data
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +178,7 @@ def make_tasks(cast, n):
     for i in range(n):
         m = MeasureFactory(plan=cast.plan)
         t = TaskFactory(measure=m, unit=cast.unit)
-        TaskFactory(measure=m, unit=cast.other_unit, role=UnitRole.CO)
+        age(t, TaskFactory(measure=m, unit=cast.other_unit, role=UnitRole.CO))
         TargetFactory(measure=m)
         if i % 2:
             task_report_submit(task=t, period=last_period(cast),
@@ -187,6 +187,7 @@ def make_tasks(cast, n):
 
 
 def count(client, url):
+    client.get(url)  # the session's first request after login records its start (accounts.middleware)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx)
@@ -234,8 +235,7 @@ def test_it_refuses_a_stale_version_when_the_period_has_no_report_yet(staff_clie
 # --- 我的任务: paged, bounded, buttons only for who may report (issue 11 / 16) -------------------
 
 def test_it_pages_my_tasks_with_the_group_counts_as_tabs(staff_client, cast):
-    for _ in range(35):
-        TaskFactory(measure=MeasureFactory(plan=cast.plan), unit=cast.unit)
+    age(*[TaskFactory(measure=MeasureFactory(plan=cast.plan), unit=cast.unit) for _ in range(35)])
     first = staff_client.get(reverse("tasks:mine"))
     assert sum(len(items) for _, _, items in first.context["groups"]) == 30
     assert dict((key, n) for key, _, n, _ in first.context["tabs"])["report_due"] == 35
