@@ -18,8 +18,10 @@ _OPEN_END = re.compile(r"[。；;！？!?：:）)〕】”』]\s*$")
 def is_wrapped(last: str, nxt: str) -> bool:
     """``last`` is running text (it has a sentence mark) broken off before its end, and ``nxt``
     goes on with it: 市人力资源社会 / 保障局, 5000 / 万元的."""
-    return (len(last) >= 12 and bool(re.search(r"[。，,；;]", last)) and not _OPEN_END.search(last)
-            and not match_label(nxt))
+    # a heading line with a comma (1.加强组织领导，压实责任) is not running text: it needs a 。 or
+    # the length of a printed line
+    return ((len(last) >= 25 and bool(re.search(r"[，,；;]", last)) or "。" in last and len(last) >= 12)
+            and not _OPEN_END.search(last) and not match_label(nxt))
 
 
 def add_line(node: Node, text: str):

@@ -84,3 +84,8 @@ def test_it_keeps_the_words_but_no_date_when_nothing_dates_the_plan():
     # told the year, the month gets its date
     told = parse_txt("某区方案\n一、任务\n1.建成驿站。9月底前投入使用。\n", year=2024)
     assert by_title(told, "建成驿站")["deadline"]["date"] == "2024-09-30"
+
+
+def test_it_does_not_take_the_year_of_a_document_cited_in_a_sentence():
+    result = parse_txt("某区方案\n根据《某省实施意见》（某政发〔2019〕5号）要求，制定本方案。\n一、任务\n1.做好服务。\n")
+    assert result["year_guessed"] is True

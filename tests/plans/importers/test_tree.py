@@ -56,3 +56,8 @@ def test_it_gives_a_table_row_as_the_source_of_its_item():
 def test_it_says_when_the_plan_year_is_guessed():
     assert parse_txt("某区方案\n一、任务\n1.做好服务。\n", year=None)["year_guessed"] is True
     assert parse_txt("某区2024年方案\n一、任务\n1.做好服务。\n")["year_guessed"] is False
+
+
+def test_it_does_not_join_a_heading_with_a_comma_to_the_paragraph_below():
+    result = parse_txt("某区方案\n一、保障措施\n1.加强组织领导，压实责任\n各单位要明确专人负责。\n")
+    assert by_title(result, "加强组织领导")["title"] == "加强组织领导，压实责任"
