@@ -80,3 +80,21 @@ def test_it_reads_a_table_whose_cells_were_glued_together():
     # two sub-rows, each with its own leader and lead unit; the page marker "2、" is no text
     assert _units(two) == (["卫健局", "民政局"], ["教育局", "各社区"])
     assert "王小明" not in one["lead_units"] + one["co_units"]
+
+
+def test_it_reads_a_plan_pasted_into_one_column_of_a_sheet_as_lines():
+    import io
+
+    import openpyxl
+
+    from plans.importers import parse_bytes
+
+    wb = openpyxl.Workbook()
+    for line in ["某区2024年稳就业若干措施", "一、支持企业", "1.新增就业岗位2000个。（区人社局负责）", "2.开展招聘会10场。"]:
+        wb.active.append([line])
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = parse_bytes(buf.getvalue(), "plan.xlsx")
+    assert result["title"] == "某区2024年稳就业若干措施"
+    item = by_title(result, "新增就业岗位")
+    assert _units(item) == (["区人社局"], []) and item["targets"][0]["value"] == 2000
