@@ -21,7 +21,7 @@ from .nodes import Node, _warn
 from .tables import _find_header, _table_roles, build_table_tree
 from .gluedtable import restore_glued_tables
 from .texttables import restore_text_tables
-from .tree import _check_structure, build_narrative
+from .tree import _check_structure, build_narrative, split_unnumbered_measures
 from .unitrules import UnitRules
 
 __all__ = ["Node", "parse_blocks"]
@@ -76,6 +76,7 @@ def parse_blocks(blocks: list, filename: str = "", known_units=(), year: int | N
     sig_ids = {id(paras[i]) for i in sig_idx}
 
     narr, pre = build_narrative(blocks, table_headers, sig_ids)
+    split_unnumbered_measures(narr)
 
     all_text = "\n".join(p.text for p in paras)
     title = find_title(pre, filename)

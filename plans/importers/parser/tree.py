@@ -8,7 +8,7 @@ from ..errors import ImportRefused
 from ..numbering import match_label
 from .furniture import ANNEX_ENTRY, ANNEX_LINE, FOOTER_LINE, is_furniture
 from .nodes import Node, TreeBuilder
-from .units import find_units_in_text
+from .units import LABELLED, find_units_in_text
 
 
 # a line that stops mid-sentence in running text: the copy was hard-wrapped (a PDF's lines)
@@ -160,3 +160,30 @@ def _check_structure(narr: list[Node]):
                 "not_a_plan",
             )
 
+
+
+def split_unnumbered_measures(nodes: list[Node]):
+    """A numbered heading whose paragraphs are measures without numbers, each closing with its own
+    units (一、优化政务服务 / 推行A。（X负责） / 推行B。（Y负责））: each paragraph run is a measure,
+    label ""."""
+    for n in nodes:
+        if n.children:
+            split_unnumbered_measures(n.children)
+            continue
+        if len(n.body) < 2 or n.from_table or any(LABELLED.match(x.strip()) for x in n.body):
+            continue  # 牵头单位：X / 责任单位：Y lines are the units of the measure above them
+        chunks, cur = [], []
+        for line in n.body:
+            cur.append(line)
+            if find_units_in_text(line):
+                chunks.append(cur)
+                cur = []
+        if cur or len(chunks) < 2:
+            continue
+        n.body = []
+        n.src = n.src[:1]
+        for chunk in chunks:
+            child = Node("", None, chunk[0], n.loc, body=chunk[1:])
+            for line in chunk:
+                child.add_source(line)
+            n.children.append(child)
