@@ -89,3 +89,21 @@ def test_it_keeps_the_words_but_no_date_when_nothing_dates_the_plan():
 def test_it_does_not_take_the_year_of_a_document_cited_in_a_sentence():
     result = parse_txt("某区方案\n根据《某省实施意见》（某政发〔2019〕5号）要求，制定本方案。\n一、任务\n1.做好服务。\n")
     assert result["year_guessed"] is True
+
+
+@pytest.mark.parametrize("text,date", [
+    ("第一季度完成摸排。", "2024-03-31"),
+    ("上半年建成专区。", "2024-06-30"),
+    ("2025年第三季度末前上线。", "2025-09-30"),
+    ("全年组织开展招聘会20场。", None),  # 全年 is read by the item (see below), not here
+])
+def test_it_reads_quarters_and_half_years(text, date):
+    found = find_deadline(text, 2024)
+    assert (found or {}).get("date") == date
+
+
+def test_it_reads_whole_year_and_ongoing_work_on_an_item():
+    result = parse_txt("某区2024年方案\n一、任务\n1.稳定就业。全年组织开展招聘会20场。\n2.优化服务。持续推进。\n")
+    assert by_title(result, "稳定就业")["deadline"]["date"] == "2024-12-31"
+    ongoing = by_title(result, "优化服务")
+    assert ongoing["deadline"] is None and ongoing["ongoing"] is True
