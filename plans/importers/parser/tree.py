@@ -27,7 +27,9 @@ def is_wrapped(last: str, nxt: str) -> bool:
 def add_line(node: Node, text: str):
     """A paragraph after an item's heading: its body, or the rest of a hard-wrapped line."""
     last = node.body[-1] if node.body else node.first
-    if is_wrapped(last, text):
+    # a heading line is joined only once it has become running text (it has a 。): a long heading
+    # with a comma and no full stop is a heading, and the paragraph below is its body
+    if is_wrapped(last, text) and (node.body or "。" in last):
         if node.body:
             node.body[-1] = last + text
         else:

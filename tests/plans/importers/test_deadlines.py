@@ -107,3 +107,10 @@ def test_it_reads_whole_year_and_ongoing_work_on_an_item():
     assert by_title(result, "稳定就业")["deadline"]["date"] == "2024-12-31"
     ongoing = by_title(result, "优化服务")
     assert ongoing["deadline"] is None and ongoing["ongoing"] is True
+
+
+def test_it_keeps_a_section_whose_paragraph_only_leads_into_its_list_non_actionable():
+    result = parse_txt("某区2024年方案\n三、重点任务\n2024年是优化营商环境的关键之年，要坚持问题导向，"
+                       "重点抓好以下五个方面工作。\n（一）推进审批改革。6月底前完成。\n")
+    head = by_title(result, "重点任务")
+    assert head["actionable"] is False and head["deadline"] is None

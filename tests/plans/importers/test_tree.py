@@ -84,3 +84,9 @@ def test_it_reads_chapters_and_articles():
     art = by_title(result, "推行企业开办1天办结")
     assert art["label"] == "第二条" and art["level"] == 2 and art["lead_units"] == ["市市场监管局"]
     assert by_title(result, "总则")["actionable"] is False
+
+
+def test_it_does_not_join_a_long_heading_without_a_full_stop_to_its_body():
+    result = parse_txt("某区方案\n一、任务\n（一）深化“放管服”改革，持续优化政务服务环境和企业办事体验\n"
+                       "推行一网通办，年底前可办率达到95%。\n")
+    assert by_title(result, "深化")["title"] == "深化“放管服”改革，持续优化政务服务环境和企业办事体验"
