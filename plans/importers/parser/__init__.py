@@ -14,14 +14,14 @@ from __future__ import annotations
 from ..blocks import Paragraph, Table
 from ..errors import ImportRefused
 from .document import NO_YEAR, find_signature, find_title, find_year, issuer_from_heading
-from .furniture import check_not_compilation, split_run_on_lines, split_toc
+from .furniture import check_not_compilation, split_run_on_lines, split_toc, text_sheets_as_lines
 from .items import collect_warnings, finalize, to_dict
 from .merge import _check_table_text, merge_table
 from .nodes import Node, _warn
 from .tables import _find_header, _table_roles, build_table_tree
 from .gluedtable import restore_glued_tables
 from .texttables import restore_text_tables
-from .tree import _check_structure, build_narrative
+from .tree import _check_structure, build_narrative, split_unnumbered_measures
 from .unitrules import UnitRules
 
 __all__ = ["Node", "parse_blocks"]
@@ -41,7 +41,7 @@ def parse_blocks(blocks: list, filename: str = "", known_units=(), year: int | N
     """
     known = frozenset(u.strip() for u in (known_units or ()) if u and u.strip())
     warnings: list[dict] = []
-    blocks = restore_text_tables(restore_glued_tables(split_run_on_lines(blocks)))
+    blocks = restore_text_tables(restore_glued_tables(split_run_on_lines(text_sheets_as_lines(blocks))))
     paras = [b for b in blocks if isinstance(b, Paragraph)]
     tables = [b for b in blocks if isinstance(b, Table)]
 
@@ -76,6 +76,7 @@ def parse_blocks(blocks: list, filename: str = "", known_units=(), year: int | N
     sig_ids = {id(paras[i]) for i in sig_idx}
 
     narr, pre = build_narrative(blocks, table_headers, sig_ids)
+    split_unnumbered_measures(narr)
 
     all_text = "\n".join(p.text for p in paras)
     title = find_title(pre, filename)

@@ -10,6 +10,8 @@ import re
 _GIVE_BEFORE = re.compile(r"给予|奖补资金|奖励资金|补贴资金|补助资金|补贴标准|补助标准|奖励标准|(?<!许)可申请")
 _GIVE_AFTER = re.compile(r"^[^，,。；;]{0,6}?(?:给予|奖励|奖补|补贴|补助|资助|贴息|兑现)")
 _ALLOCATE = re.compile(r"(?:安排|统筹|投入|筹集|筹措|设立|下达)[^，,。；;\d]{0,6}$")
+_PER_UNIT = re.compile(r"每(?:平方米|吨|立方米|小时|千瓦时|度|人|次|件|户|辆|天|日|月|年|亩|台|车|公里|份|单)")
+_FEE = re.compile(r"收费标准|计费标准|征收标准|价格标准|按[^，,。；;]{0,20}收取")
 # an award just before the sum: 一次性奖励企业50万元
 _AWARD_NEAR = re.compile(r"(?:奖励|奖补|补助|补贴|资助)[^，,。；;\d]{0,6}$")
 # the size of a list that frames a policy's scope: 制造业等6个行业 / 等7类
@@ -44,6 +46,8 @@ def not_a_target(sentence: str, clause: str, s: int, e: int, unit: str | None) -
         return True
     if _SCOPE_COUNT.search(before) and _SCOPE_NOUN.match(after):
         return True
+    if money and (_PER_UNIT.search(before) or _FEE.search(sentence)):
+        return True  # a fee or subsidy standard per unit: 每平方米30元 / 收费标准：首小时5元
     if money and _CAP_BEFORE.search(before[-6:]):
         return True
     if _PER_HEAD.search(before) and re.search(r"最高|最多|不超过|最长", before):

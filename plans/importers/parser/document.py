@@ -183,9 +183,12 @@ def find_year(title: str, issued_on: str | None, all_text: str, override: int | 
         return int(m.group(1)), None
     if issued_on:
         return int(issued_on[:4]), None
-    m = DOC_NUMBER.search(all_text[:3000])
-    if m:
-        return int(m.group(1)), None  # the 文号 (X政办发〔2017〕12号) names the year of issue
+    for line in all_text[:3000].split("\n"):
+        # the document's own number stands on its line or closes the title; one cited in a
+        # sentence (根据《…》（国发〔2019〕5号）) dates another document
+        m = DOC_NUMBER.search(line) if len(line) <= 80 and "《" not in line and "。" not in line else None
+        if m:
+            return int(m.group(1)), None  # the 文号 (X政办发〔2017〕12号) names the year of issue
     for name, start in FIVE_YEAR.items():
         if re.search(name + r"”?(?:规划)?开局之年", all_text):
             return start, "根据“开局之年”推断方案年度"

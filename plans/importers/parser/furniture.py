@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..blocks import Paragraph
+from ..blocks import Paragraph, Table
 from ..errors import ImportRefused
 from ..numbering import match_label
 
@@ -95,3 +95,17 @@ def check_not_compilation(toc: list[str], title: str):
         )
 
 
+
+
+def text_sheets_as_lines(blocks: list) -> list:
+    """A sheet or a table holding running text one line a row (a plan pasted into column A) is
+    read as paragraphs; a table with columns stays a table."""
+    out = []
+    for b in blocks:
+        if isinstance(b, Table) and len(b.rows) >= 2:
+            vals = [list(dict.fromkeys(c.strip() for c in r if c and c.strip())) for r in b.rows]
+            if all(len(v) <= 1 for v in vals) and sum(1 for v in vals if v) >= 2:
+                out.extend(Paragraph(v[0], b.row_loc(i)) for i, v in enumerate(vals) if v)
+                continue
+        out.append(b)
+    return out

@@ -28,7 +28,7 @@ def intro_is_task(body: list[str]) -> bool:
     (a sentence with a figure or a time: 2023年，全县完成投资…), not when it only leads into
     the list (…具体措施如下：)."""
     text = "".join(body).strip()
-    if not text or text.endswith((":", "：")) or len(text) < 30:
+    if not text or text.endswith((":", "：")) or len(text) < 30 or re.search(r"以下|如下|下列", text):
         return False
     return bool(re.search(r"\d|[一二三四五六七八九十两]+[个项家]", text))
 

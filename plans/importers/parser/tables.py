@@ -72,7 +72,17 @@ def build_table_tree(table: Table, start: int, roles: dict[int, str], year: int,
     cols = {r: [i for i, rr in roles.items() if rr == r] for r in set(roles.values())}
 
     def get(row, role):
-        return "\n".join(row[i] for i in cols.get(role, []) if i < len(row) and row[i]).strip()
+        parts = [row[i].strip() for i in cols.get(role, []) if i < len(row) and row[i].strip()]
+        if role == "task" and row_headings and len(parts) == 2 and not re.search(r"[。；;：:]$", parts[0]):
+            return parts[0] + "。" + parts[1]
+        return "\n".join(parts).strip()
+
+    # 序号 | 重点任务 | 具体措施: each numbered row has its own 重点任务 — the row's heading, not a
+    # group over several rows — so the row is one item: heading。measures
+    row_headings = _group_is_row_heading(table, start, cols)
+    if row_headings:
+        cols["task"] = sorted(cols["group"] + cols["task"])
+        del cols["group"]
 
     prev_group = None
     group_multi = False
@@ -100,7 +110,10 @@ def build_table_tree(table: Table, start: int, roles: dict[int, str], year: int,
         rest_vals = [c for i, c in enumerate(row) if c and i not in cols.get("seq", [])]
         seq_heading = (seq_cells and len(set(rest_vals)) == 1 and len(rest_vals) >= 3
                        and _seq_label(seq_cells[0]) is not None)
-        if len(distinct) == 1 and (len(vals) >= 2 or len(row) == 1) or seq_heading:
+        # a section row: its heading alone in the first cell of a text export (一、优化政务服务 | | |)
+        lone_heading = (len(vals) == 1 and row[0] and match_label(row[0]) and not table.has_merge_info
+                        and not re.fullmatch(r"[\d一二三四五六七八九十（()）]{1,5}[、.．]?", row[0].strip()))
+        if len(distinct) == 1 and (len(vals) >= 2 or len(row) == 1 or lone_heading) or seq_heading:
             t = rest_vals[0] if seq_heading else vals[0]
             lm = match_label(t)
             if not lm and seq_heading:  # 二 | 优化市场环境 merged over the other columns
@@ -211,6 +224,18 @@ def build_table_tree(table: Table, start: int, roles: dict[int, str], year: int,
             target.body.append(f"目标值：{goal}" + (f"（基数：{base}）" if base else ""))
             target.t_target = _title(target.first) + (f"由{base}至" if base and re.search(r"\d", base) else "") + goal
     return b.roots
+
+
+def _group_is_row_heading(table: Table, start: int, cols: dict) -> bool:
+    if not (cols.get("group") and cols.get("seq") and cols.get("task")):
+        return False
+    numbered = [r for r in table.rows[start + 1:]
+                if any(i < len(r) and r[i].strip() and re.fullmatch(r"\d{1,3}[.．、]?", r[i].strip()) for i in cols["seq"])]
+    if len(numbered) < 2:
+        return False
+    heads = ["".join(r[i] for i in cols["group"] if i < len(r)).strip() for r in numbered]
+    merged = any((ri, i) in table.vmerged for ri in range(len(table.rows)) for i in cols["group"])
+    return not merged and all(heads) and len(set(heads)) == len(heads)
 
 
 def _cell_units(cell: str, known: frozenset = frozenset()) -> list[str]:

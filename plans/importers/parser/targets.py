@@ -128,7 +128,15 @@ def find_targets(text: str) -> list[dict]:
             if not clause.strip():
                 continue
             out.extend(_clause_targets(clause.strip(), sentence))
-    return out
+    # the same sentence printed twice (a heading repeated in its text, a table row beside the
+    # narrative) is one target, not two
+    seen, unique = set(), []
+    for t in out:
+        key = (t["text"], t["metric"], t["op"], t["value"], t["unit"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(t)
+    return unique
 
 
 def _clause_targets(clause: str, sentence: str = "") -> list[dict]:

@@ -241,7 +241,8 @@ def _aligned(paras: list[Paragraph], i: int):
             rows.append(cells + [""] * (len(head) - len(cells)))
         elif len(rows) > 1 and (len(cells) >= 2 or len(cells[0]) <= 20):
             cont = _fill_row(roles, cells)  # a wrapped cell continued on the next line
-            rows[-1] = [(a + "\n" + b).strip("\n") if b else a for a, b in zip(rows[-1], cont)]
+            rows[-1] = [(a + ("" if r in ("task", "group", "note") else "\n") + b).strip("\n") if b else a
+                        for a, b, r in zip(rows[-1], cont, roles)]
         else:
             break
         j += 1

@@ -8,7 +8,7 @@ from ..errors import ImportRefused
 from ..numbering import match_label
 from .furniture import ANNEX_ENTRY, ANNEX_LINE, FOOTER_LINE, is_furniture
 from .nodes import Node, TreeBuilder
-from .units import find_units_in_text
+from .units import LABELLED, find_units_in_text
 
 
 # a line that stops mid-sentence in running text: the copy was hard-wrapped (a PDF's lines)
@@ -18,14 +18,18 @@ _OPEN_END = re.compile(r"[。；;！？!?：:）)〕】”』]\s*$")
 def is_wrapped(last: str, nxt: str) -> bool:
     """``last`` is running text (it has a sentence mark) broken off before its end, and ``nxt``
     goes on with it: 市人力资源社会 / 保障局, 5000 / 万元的."""
-    return (len(last) >= 12 and bool(re.search(r"[。，,；;]", last)) and not _OPEN_END.search(last)
-            and not match_label(nxt))
+    # a heading line with a comma (1.加强组织领导，压实责任) is not running text: it needs a 。 or
+    # the length of a printed line
+    return ((len(last) >= 25 and bool(re.search(r"[，,；;]", last)) or "。" in last and len(last) >= 12)
+            and not _OPEN_END.search(last) and not match_label(nxt))
 
 
 def add_line(node: Node, text: str):
     """A paragraph after an item's heading: its body, or the rest of a hard-wrapped line."""
     last = node.body[-1] if node.body else node.first
-    if is_wrapped(last, text):
+    # a heading line is joined only once it has become running text (it has a 。): a long heading
+    # with a comma and no full stop is a heading, and the paragraph below is its body
+    if is_wrapped(last, text) and (node.body or "。" in last):
         if node.body:
             node.body[-1] = last + text
         else:
@@ -158,3 +162,30 @@ def _check_structure(narr: list[Node]):
                 "not_a_plan",
             )
 
+
+
+def split_unnumbered_measures(nodes: list[Node]):
+    """A numbered heading whose paragraphs are measures without numbers, each closing with its own
+    units (一、优化政务服务 / 推行A。（X负责） / 推行B。（Y负责））: each paragraph run is a measure,
+    label ""."""
+    for n in nodes:
+        if n.children:
+            split_unnumbered_measures(n.children)
+            continue
+        if len(n.body) < 2 or n.from_table or any(LABELLED.match(x.strip()) for x in n.body):
+            continue  # 牵头单位：X / 责任单位：Y lines are the units of the measure above them
+        chunks, cur = [], []
+        for line in n.body:
+            cur.append(line)
+            if find_units_in_text(line):
+                chunks.append(cur)
+                cur = []
+        if cur or len(chunks) < 2:
+            continue
+        n.body = []
+        n.src = n.src[:1]
+        for chunk in chunks:
+            child = Node("", None, chunk[0], n.loc, body=chunk[1:])
+            for line in chunk:
+                child.add_source(line)
+            n.children.append(child)

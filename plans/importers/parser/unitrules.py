@@ -16,6 +16,7 @@ from .unitnames import _mask_places, _unmask, split_units
 FIRST_IS_LEAD = re.compile(
     r"(?:排|列)在?(?:首位|第一位|最前面?)的?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)"
     r"|第一(?:责任)?(?:单位|部门)(?:为|是)牵头(?:单位|部门)|首个(?:单位|部门)(?:为|是)牵头(?:单位|部门)")
+_FIRST_RULE_SPAN = re.compile(r"[，,；;。]?\s*(?:其中|注[:：])?[^，,；;。（）()]{0,8}?(?:" + FIRST_IS_LEAD.pattern + r")(?:[，,]\s*下同)?")
 _NO_MORE = r"(?:不再(?:单独|一一|重复|逐一|另行|逐项)?(?:列出|列明|分工|做分工|标注|注明|明确|列举)|下同)"
 STANDING = re.compile(
     r"(?:以下|下列|各项|所有|全部|具体|上述|本方案)?[^。；;（）()〔〕\n]{0,12}?"
@@ -30,9 +31,10 @@ class UnitRules:
     standing: list = field(default_factory=list)
 
     def read(self, text: str) -> str:
-        """Take the rules stated in ``text``; return the text without its standing-rule sentences."""
+        """Take the rules stated in ``text``; return the text without the rules' sentences."""
         if FIRST_IS_LEAD.search(text):
             self.first_is_lead = True
+            text = _FIRST_RULE_SPAN.sub("", text)
         masked = _mask_places(text)
         for m in STANDING.finditer(masked):
             names = split_units(m.group("units") or m.group("units2") or "")

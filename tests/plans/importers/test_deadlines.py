@@ -84,3 +84,33 @@ def test_it_keeps_the_words_but_no_date_when_nothing_dates_the_plan():
     # told the year, the month gets its date
     told = parse_txt("某区方案\n一、任务\n1.建成驿站。9月底前投入使用。\n", year=2024)
     assert by_title(told, "建成驿站")["deadline"]["date"] == "2024-09-30"
+
+
+def test_it_does_not_take_the_year_of_a_document_cited_in_a_sentence():
+    result = parse_txt("某区方案\n根据《某省实施意见》（某政发〔2019〕5号）要求，制定本方案。\n一、任务\n1.做好服务。\n")
+    assert result["year_guessed"] is True
+
+
+@pytest.mark.parametrize("text,date", [
+    ("第一季度完成摸排。", "2024-03-31"),
+    ("上半年建成专区。", "2024-06-30"),
+    ("2025年第三季度末前上线。", "2025-09-30"),
+    ("全年组织开展招聘会20场。", None),  # 全年 is read by the item (see below), not here
+])
+def test_it_reads_quarters_and_half_years(text, date):
+    found = find_deadline(text, 2024)
+    assert (found or {}).get("date") == date
+
+
+def test_it_reads_whole_year_and_ongoing_work_on_an_item():
+    result = parse_txt("某区2024年方案\n一、任务\n1.稳定就业。全年组织开展招聘会20场。\n2.优化服务。持续推进。\n")
+    assert by_title(result, "稳定就业")["deadline"]["date"] == "2024-12-31"
+    ongoing = by_title(result, "优化服务")
+    assert ongoing["deadline"] is None and ongoing["ongoing"] is True
+
+
+def test_it_keeps_a_section_whose_paragraph_only_leads_into_its_list_non_actionable():
+    result = parse_txt("某区2024年方案\n三、重点任务\n2024年是优化营商环境的关键之年，要坚持问题导向，"
+                       "重点抓好以下五个方面工作。\n（一）推进审批改革。6月底前完成。\n")
+    head = by_title(result, "重点任务")
+    assert head["actionable"] is False and head["deadline"] is None

@@ -51,3 +51,15 @@ def test_it_keeps_a_rank_to_reach_as_a_target():
 def test_it_keeps_a_budget_allocation_and_a_training_count_as_targets():
     assert _t("市财政安排300万元用于产业链奖补。") == [(">=", 300, "万元", None)]
     assert _t("开展补贴性职业技能培训1500人次以上。") == [(">=", 1500, "人次", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "城市基础设施配套费按每平方米30元收取，污水处理费每吨0.95元。",
+    "停车收费标准：小型车首小时5元，此后每小时2元。",
+])
+def test_it_does_not_read_a_fee_schedule_as_targets(text):
+    assert _t(text) == []
+
+
+def test_it_reads_a_sentence_printed_twice_as_one_target():
+    assert _t("新增市场主体3000户。\n新增市场主体3000户。") == [(">=", 3000, "户", None)]

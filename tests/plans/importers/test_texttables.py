@@ -80,3 +80,45 @@ def test_it_reads_a_table_whose_cells_were_glued_together():
     # two sub-rows, each with its own leader and lead unit; the page marker "2、" is no text
     assert _units(two) == (["卫健局", "民政局"], ["教育局", "各社区"])
     assert "王小明" not in one["lead_units"] + one["co_units"]
+
+
+def test_it_reads_a_plan_pasted_into_one_column_of_a_sheet_as_lines():
+    import io
+
+    import openpyxl
+
+    from plans.importers import parse_bytes
+
+    wb = openpyxl.Workbook()
+    for line in ["某区2024年稳就业若干措施", "一、支持企业", "1.新增就业岗位2000个。（区人社局负责）", "2.开展招聘会10场。"]:
+        wb.active.append([line])
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = parse_bytes(buf.getvalue(), "plan.xlsx")
+    assert result["title"] == "某区2024年稳就业若干措施"
+    item = by_title(result, "新增就业岗位")
+    assert _units(item) == (["区人社局"], []) and item["targets"][0]["value"] == 2000
+
+
+def test_it_reads_section_rows_and_a_heading_column_beside_the_measures():
+    result = parse_txt(TITLE + "| 序号 | 重点任务 | 具体措施 | 牵头单位 | 责任单位 | 完成时限 |\n| --- | --- | --- | --- | --- | --- |\n"
+                       "| 一、优化政务服务 | | | | | |\n"
+                       "| 1 | 推行一网通办 | 9月底前可办率达到95%以上。 | 区数据局 | 各街道 | 2024年9月 |\n"
+                       "| 2 | 推行帮办代办 | 覆盖全部街道。 | 区政务服务中心 | | 年底前 |\n"
+                       "| 二、强化要素保障 | | | | | |\n"
+                       "| 3 | 保障用地 | 新增供地500亩。 | 区自然资源局 | 区发改局、区住建局 | 持续推进 |\n")
+    assert [(it["label"], it["title"]) for it in result["items"]] == [("一", "优化政务服务"), ("二", "强化要素保障")]
+    one = by_title(result, "推行一网通办")  # the row's own heading is its title, the measures its text
+    assert one["label"] == "1" and _units(one) == (["区数据局"], ["各街道"])
+    assert [(t["value"], t["unit"]) for t in one["targets"]] == [(95, "%")]
+    assert _units(by_title(result, "保障用地")) == (["区自然资源局"], ["区发改局", "区住建局"])
+
+
+def test_it_joins_a_cell_wrapped_onto_the_next_line_of_aligned_columns():
+    result = parse_txt(TITLE + "序号  重点任务                 责任单位                  完成时限\n"
+                       "1     推行一网通办，可办率     区数据局、各街道          2024年9月\n"
+                       "      达到95%以上。\n"
+                       "2     推行帮办代办服务。       区政务服务中心            年底前\n")
+    one = by_title(result, "推行一网通办")
+    assert one["title"] == "推行一网通办，可办率达到95%以上"
+    assert _units(one) == ([], ["区数据局", "各街道"])

@@ -56,3 +56,37 @@ def test_it_gives_a_table_row_as_the_source_of_its_item():
 def test_it_says_when_the_plan_year_is_guessed():
     assert parse_txt("某区方案\n一、任务\n1.做好服务。\n", year=None)["year_guessed"] is True
     assert parse_txt("某区2024年方案\n一、任务\n1.做好服务。\n")["year_guessed"] is False
+
+
+def test_it_does_not_join_a_heading_with_a_comma_to_the_paragraph_below():
+    result = parse_txt("某区方案\n一、保障措施\n1.加强组织领导，压实责任\n各单位要明确专人负责。\n")
+    assert by_title(result, "加强组织领导")["title"] == "加强组织领导，压实责任"
+
+
+def test_it_reads_unnumbered_measures_under_a_numbered_heading():
+    result = parse_txt("某区2024年工作方案\n一、优化政务服务\n推行“一网通办”，9月底前可办率达到95%以上。（区数据局负责）\n"
+                       "推行帮办代办服务，年底前覆盖全部街道。（区政务服务中心负责）\n")
+    head = by_title(result, "优化政务服务")
+    assert head["actionable"] is False
+    assert [(c["label"], c["lead_units"], c["deadline"]["date"]) for c in head["children"]] == [
+        ("", ["区数据局"], "2024-09-30"), ("", ["区政务服务中心"], "2024-12-31")]
+
+
+def test_it_keeps_unit_lines_with_the_measure_above_them():
+    result = parse_txt("某区2024年工作方案\n一、目标\n1.地区生产总值增长6%左右。\n牵头单位：区发改局\n责任单位：各街道\n")
+    one = by_title(result, "地区生产总值增长")
+    assert one["children"] == [] and (one["lead_units"], one["co_units"]) == (["区发改局"], ["各街道"])
+
+
+def test_it_reads_chapters_and_articles():
+    result = parse_txt("某市2024年若干措施\n第一章 总则\n第一条 为优化营商环境，制定本措施。\n第二章 政务服务\n"
+                       "第二条 推行企业开办1天办结。（市市场监管局负责）\n")
+    art = by_title(result, "推行企业开办1天办结")
+    assert art["label"] == "第二条" and art["level"] == 2 and art["lead_units"] == ["市市场监管局"]
+    assert by_title(result, "总则")["actionable"] is False
+
+
+def test_it_does_not_join_a_long_heading_without_a_full_stop_to_its_body():
+    result = parse_txt("某区方案\n一、任务\n（一）深化“放管服”改革，持续优化政务服务环境和企业办事体验\n"
+                       "推行一网通办，年底前可办率达到95%。\n")
+    assert by_title(result, "深化")["title"] == "深化“放管服”改革，持续优化政务服务环境和企业办事体验"

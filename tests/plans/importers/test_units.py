@@ -80,3 +80,11 @@ def test_it_recognises_an_alias_from_the_registry_that_the_grammar_would_not():
     assert parse_bytes(text, "p.txt")["items"][0]["co_units"] == []
     result = parse_bytes(text, "p.txt", known_units=["发改", "区财政局"])
     assert result["items"][0]["co_units"] == ["发改", "区财政局"]
+
+
+def test_it_reads_the_first_unit_rule_stated_inside_the_first_bracket():
+    result = parse_txt("某市2024年方案\n1.推进甲。（市发改委、市财政局按职责分工负责，排在首位的为牵头单位，下同）\n"
+                       "2.推进乙。（市商务局、市市场监管局按职责分工负责）\n3.推进丙。（市税务局负责）\n")
+    assert _units(by_title(result, "推进甲")) == (["市发改委"], ["市财政局"])
+    assert _units(by_title(result, "推进乙")) == (["市商务局"], ["市市场监管局"])
+    assert _units(by_title(result, "推进丙")) == (["市税务局"], [])
