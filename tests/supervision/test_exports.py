@@ -75,7 +75,7 @@ def test_it_writes_the_bulletin_in_公文_style_with_the_right_figures(world, cl
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "关于2026年3月优化营商环境重点任务推进情况的通报" in text
     assert "2026年3月20日" in text
-    assert "共10项，已办结2项" in text and "按期完成率25.0%" in text and "逾期未完成2项" in text
+    assert "共10项，涉及2个责任单位。已办结2项" in text and "按期完成率25.0%" in text and "逾期未完成2项" in text
     assert "报送率28.6%" in text
     assert "工作亮点" in text and "区数据局：已完成审判流程再造" in text
     units, overdue, targets = doc.tables
@@ -85,7 +85,7 @@ def test_it_writes_the_bulletin_in_公文_style_with_the_right_figures(world, cl
     assert rows[2] == ["2", "区数据局", "6", "2", "1", "50.0%", "1"]
     od = [[c.text for c in row.cells] for row in overdue.rows][1:]
     assert [(r[1], r[2]) for r in od] == [("区市场监管局", "1. 提升全程网办率"), ("区数据局", "2. 压缩企业开办时间")]
-    assert od[0][3] == "2026年2月28日" and od[0][4] == "20"
+    assert od[0][3] == "2026.2.28" and od[0][4] == "20"
     tg = [[c.text for c in row.cells] for row in targets.rows][1:]
     assert tg == [["1", "平均结案时间", "≤75天", "78天", "4. 缩短审判周期"]]
 
