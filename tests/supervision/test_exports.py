@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from supervision.exports.ledger import HEADERS, safe
+from supervision.exports.ledger import HEADERS, formula_unsafe
 from supervision.exports.models import ExportJob
 from supervision.exports.services import export_job_create
 from tests.factories import MeasureFactory, TaskFactory
@@ -24,8 +24,8 @@ def _get(client, user, url):
 
 
 def test_it_neutralises_formula_cells():
-    assert safe("=1+1") == "'=1+1" and safe("+86") == "'+86" and safe("-x") == "'-x" and safe("@SUM") == "'@SUM"
-    assert safe("正常文本") == "正常文本" and safe(3) == 3
+    assert all(formula_unsafe(v) for v in ("=1+1", "+86", "-x", "@SUM"))
+    assert not formula_unsafe("正常文本") and not formula_unsafe(3)
 
 
 def test_it_exports_the_ledger_for_the_filter(world, client):
@@ -37,7 +37,7 @@ def test_it_exports_the_ledger_for_the_filter(world, client):
     assert ws.freeze_panes == "A4"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert ws.print_title_rows == "$3:$3"
-    assert ws.column_dimensions["C"].width == 48
+    assert ws.column_dimensions["C"].width == 46
     merged = {str(m) for m in ws.merged_cells.ranges}
     values = {row[0].row: [c.value for c in row] for row in ws.iter_rows(min_row=4)}
     section_rows = [i for i, v in values.items() if v[0] in ("一、提升政务服务效能", "二、优化市场环境")]
@@ -50,13 +50,17 @@ def test_it_exports_the_ledger_for_the_filter(world, client):
     m1 = by_title["1. 提升全程网办率"]
     assert m1[1] == "推进一网通办"                      # 主要任务: the （一） group
     assert m1[3] == "区数据局" and m1[4] == "区市场监管局"  # 牵头 / 责任
-    assert m1[6] == "全程网办率达到90%以上" and m1[8] == "红"
+    assert m1[6] == "全程网办率≥90%（2026年2月实际92%，达标）" and m1[8] == "红"
     m7 = next(v for v in measures if v[0] == 7)
-    assert m7[1].startswith("'=HYPERLINK") and m7[7].startswith("区数据局：+涉及") and m7[8] == "黄"
+    assert m7[1].startswith("=HYPERLINK") and m7[7].startswith("区数据局：+涉及") and m7[8] == "黄"
     m4 = next(v for v in measures if v[0] == 4)
     assert m4[7] == "区数据局：已完成审判流程再造，平均结案时间78天。"
-    # no cell is a formula
-    assert not any(isinstance(c.value, str) and c.value.startswith("=") for row in ws.iter_rows() for c in row)
+    # no cell is a formula: formula-like text is a string with the quote-prefix style, no visible '
+    cells = [c for row in ws.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    assert not any(isinstance(c.value, str) and c.value.startswith("'") for c in cells)
+    risky = [c for c in cells if formula_unsafe(c.value)]
+    assert risky and all(c.quotePrefix for c in risky)
     fills = {ws.cell(row=i, column=9).value: ws.cell(row=i, column=9).fill.fgColor.rgb for i in values
              if ws.cell(row=i, column=9).value in ("红", "黄", "绿")}
     assert fills["红"].endswith("F4B6B6") and fills["黄"].endswith("FFE699") and fills["绿"].endswith("C6E0B4")
