@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from copy import copy
 from collections import defaultdict
 
@@ -70,9 +71,12 @@ def put(cell, value, style) -> None:
         cell._style.quotePrefix = 1
 
 
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
+
+
 def _display_width(text: str) -> int:
-    """Width in the units of a column width: a CJK character takes two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    """Width in the units of a column width: a CJK character (or full-width sign) takes two."""
+    return len(text) + len(_WIDE.findall(text))
 
 
 def lines_needed(text, width: float) -> int:
