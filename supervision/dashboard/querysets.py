@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import Case, Count, F, Q, QuerySet, When
 
@@ -178,7 +179,10 @@ def _facts_of(rows: list[dict], month_rows: list[dict]) -> Facts:
 def _grouping_sets(base: QuerySet, counts: dict, by_region: bool = False) -> Facts | dict[int, Facts]:
     keys = ("rg",) if by_region else ()
     qs = base.values(*keys, "unit_id", "plan_id", "dm", "cm").annotate(**counts)
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # Task.objects.none(): the page shows "筛选条件有误" and zeros, not a 500
+        return {} if by_region else Facts(total=_sum([]), units={}, plans={}, months=[])
     head, sep, tail = sql.rpartition(" GROUP BY ")
     expected, sets = ("1, 2, 3, 4, 5", "((1, 2), (1, 3), (1, 4, 5))") if by_region else \
         ("1, 2, 3, 4", "((1), (2), (3, 4))")

@@ -5,13 +5,22 @@ The status of a measure is the worst light of its tasks in the filter (red > yel
 in SQL by TaskQuerySet.with_status, the same rule as Task.get_light. Four queries whatever the size:
 tasks (with status and latest report), measures of those plans (for section and group titles), targets.
 
-Cells that a spreadsheet would read as a formula (= + - @ at the start) are prefixed with an
-apostrophe, so a progress report typed as "=HYPERLINK(...)" stays text (CSV/formula injection).
+Cells that a spreadsheet would read as a formula (= + - @ at the start) are stored as text with the
+quote-prefix cell style (what Excel and LibreOffice set when a user types a leading apostrophe), so a
+progress report typed as "=HYPERLINK(...)" stays text (formula injection) and prints as typed,
+without a visible apostrophe.
+
+Printing: every cell wraps and each row's height is set from its longest cell (Excel does not grow
+a row when a file says nothing, and a cut-off cell on paper cannot be scrolled); the header row is
+repeated on each page. The 完成时限 column shows the deadline in force: the plan's, and any
+extension granted to a unit (延期至…); the 目标值 column shows the current targets with their latest
+actuals (达标 / 未达标), not the text of the original document.
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from copy import copy
 from collections import defaultdict
 
@@ -27,7 +36,9 @@ from tasks.choices import Light
 from tasks.models import ProgressReport
 
 HEADERS = ["序号", "主要任务", "具体措施", "牵头单位", "责任单位", "完成时限", "目标值", "最新进展", "状态"]
-WIDTHS = [6, 22, 48, 16, 22, 13, 20, 40, 7]
+WIDTHS = [6, 20, 46, 16, 22, 16, 24, 40, 7]
+LINE_HEIGHT_PT = 15  # one line of 11-pt text with LibreOffice's and Excel's default leading
+CELL_PADDING_PT = 4
 LIGHT_TEXT = {Light.RED: "红", Light.YELLOW: "黄", Light.GREEN: "绿"}
 LIGHT_FILL = {
     Light.RED: PatternFill("solid", fgColor="F4B6B6"),
@@ -45,11 +56,45 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 FORMULA_START = ("=", "+", "-", "@")
 
 
-def safe(value):
-    """Neutralise text a spreadsheet would evaluate."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+def formula_unsafe(value) -> bool:
+    """Text a spreadsheet would evaluate if it were typed into a cell."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def put(cell, value, style) -> None:
+    """Write `value` with the style array `style`; formula-unsafe text is kept as a string with the
+    quote-prefix style instead of a visible apostrophe."""
+    cell.value = value
+    cell._style = copy(style)
+    if formula_unsafe(value):
+        cell.data_type = "s"  # openpyxl reads a leading "=" as a formula
+        cell._style.quotePrefix = 1
+
+
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
+
+
+def _display_width(text: str) -> int:
+    """Width in the units of a column width: a CJK character (or full-width sign) takes two."""
+    return len(text) + len(_WIDE.findall(text))
+
+
+def lines_needed(text, width: float) -> int:
+    """Lines a wrapped cell of `width` needs for `text` (each paragraph wraps on its own)."""
+    if text is None or text == "":
+        return 1
+    usable = max(width - 1.5, 1)  # the cell's inner margins
+    return sum(max(1, -(-_display_width(part) // int(usable))) for part in str(text).split("\n"))
+
+
+def row_height(values, widths=None) -> float:
+    widths = widths or WIDTHS
+    lines = max(lines_needed(v, w) for v, w in zip(values, widths))
+    return lines * LINE_HEIGHT_PT + CELL_PADDING_PT
+
+
+def _num(d) -> str:
+    return f"{d.normalize():f}"
 
 
 def cn_date(d: dt.date | None) -> str:
@@ -63,16 +108,21 @@ def ledger_rows(tasks: QuerySet, *, now: dt.datetime, progress=None) -> list[dic
         tasks.with_status(now=now).order_by()
         .annotate(latest_done=Subquery(latest.values("done_text")[:1]),
                   latest_period=Subquery(latest.values("period")[:1]))
-        .values("measure_id", "measure__plan_id", "unit__name", "role", "deadline", "granted_deadline",
-                "light_db", "latest_done", "latest_period")
+        .values("measure_id", "measure__plan_id", "unit__name", "unit__region__name", "role", "deadline",
+                "granted_deadline", "light_db", "latest_done", "latest_period")
     )
     if progress:
         progress(40)
     by_measure: dict[int, dict] = {}
     for t in task_rows:
         m = by_measure.setdefault(t["measure_id"], {"lead": [], "co": [], "light": Light.GREEN, "deadline": None,
-                                                   "progress": None, "progress_key": None})
-        (m["lead"] if t["role"] == UnitRole.LEAD else m["co"]).append(t["unit__name"])
+                                                   "original": None, "extended": [], "progress": None,
+                                                   "progress_key": None})
+        (m["lead"] if t["role"] == UnitRole.LEAD else m["co"]).append((t["unit__region__name"], t["unit__name"]))
+        if t["deadline"] and (m["original"] is None or t["deadline"] > m["original"]):
+            m["original"] = t["deadline"]
+        if t["granted_deadline"]:
+            m["extended"].append((t["granted_deadline"], t["unit__name"]))
         if LIGHT_RANK[t["light_db"]] > LIGHT_RANK[m["light"]]:
             m["light"] = t["light_db"]
         eff = t["granted_deadline"] or t["deadline"]
@@ -88,9 +138,17 @@ def ledger_rows(tasks: QuerySet, *, now: dt.datetime, progress=None) -> list[dic
                 .only("id", "parent_id", "plan_id", "plan__title", "level", "label", "title", "text", "order",
                       "deadline_text", "ongoing")}
     targets = defaultdict(list)
+    # the current targets (as corrected in review or a revision), each with its latest actual
     for t in Target.objects.filter(measure_id__in=list(by_measure)).order_by("measure_id", "order").only(
-            "measure_id", "text", "metric", "op", "value", "unit"):
-        targets[t.measure_id].append(t.text or str(t))
+            "measure_id", "text", "metric", "op", "value", "unit", "latest_value", "latest_period"):
+        line = f"{t.metric}{t.get_op_display()}{_num(t.value)}{t.unit}"
+        if t.latest_value is not None:
+            met = "达标" if t.is_met_by(t.latest_value) else "未达标"
+            when = f"{t.latest_period:%Y年%-m月}" if t.latest_period else "最新"
+            line += f"（{when}实际{_num(t.latest_value)}{t.unit}，{met}）"
+        else:
+            line += "（尚未填报实际值）"
+        targets[t.measure_id].append(line)
     if progress:
         progress(60)
 
@@ -103,6 +161,7 @@ def ledger_rows(tasks: QuerySet, *, now: dt.datetime, progress=None) -> list[dic
     ordered = sorted((measures[mid] for mid in by_measure if mid in measures),
                      key=lambda m: (m.plan.title, m.plan_id, m.order))
     multi_plan = len(plan_ids) > 1
+    multi_region = len({t["unit__region__name"] for t in task_rows}) > 1
     current_plan, current_root, n = None, None, 0
     for m in ordered:
         if multi_plan and m.plan_id != current_plan:
@@ -120,15 +179,41 @@ def ledger_rows(tasks: QuerySet, *, now: dt.datetime, progress=None) -> list[dic
         if m.text and m.text.strip() != m.title.strip():
             detail = (detail + "\n" if detail else "") + m.text.strip()
         info = by_measure[m.id]
-        deadline = m.deadline_text or ("长期坚持" if m.ongoing else cn_date(info["deadline"]))
         n += 1
         rows.append({
             "kind": "measure", "n": n, "main": main, "detail": detail or m.title,
-            "lead": "、".join(dict.fromkeys(info["lead"])), "co": "、".join(dict.fromkeys(info["co"])),
-            "deadline": deadline, "targets": "；".join(targets.get(m.id, [])),
+            "lead": _units(info["lead"], multi_region), "co": _units(info["co"], multi_region),
+            "deadline": _deadline(m, info), "targets": "\n".join(targets.get(m.id, [])),
             "progress": info["progress"] or "", "light": info["light"],
         })
     return rows
+
+
+def _units(units: list[tuple], multi_region: bool) -> str:
+    """Unit names, with their region when the ledger spans regions (every region has a 区数据局)."""
+    return "、".join(dict.fromkeys(f"{region}{name}" if multi_region and region else name for region, name in units))
+
+
+def _deadline(m: Measure, info: dict) -> str:
+    """The deadline in force: the plan's (as a date, or its wording when it has none, 长期坚持 for an
+    ongoing item) and each extension granted (延期至… with the unit when not all units got it)."""
+    if info["original"]:
+        base = cn_date(info["original"])
+    elif m.ongoing:
+        base = "长期坚持"
+    else:
+        base = m.deadline_text or ""
+    if not info["extended"]:
+        return base
+    units = len(info["lead"]) + len(info["co"])
+    by_date: dict = {}
+    for day, unit in info["extended"]:
+        by_date.setdefault(day, []).append(unit)
+    parts = []
+    for day, names in sorted(by_date.items()):
+        who = "" if len(names) == units else "（" + "、".join(names) + "）"
+        parts.append(f"已延期至{cn_date(day)}{who}")
+    return "原定" + base + "\n" + "\n".join(parts)
 
 
 def _style_templates(ws) -> dict:
@@ -183,19 +268,19 @@ def build_ledger(tasks: QuerySet, *, now: dt.datetime, title: str = "优化营�
     for r in rows:
         i += 1
         if r["kind"] in ("plan", "section"):
-            cell = ws.cell(row=i, column=1, value=safe(r["title"]))
-            cell._style = copy(templates[r["kind"]])
+            put(ws.cell(row=i, column=1), r["title"], templates[r["kind"]])
             ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=ncol)
+            ws.row_dimensions[i].height = row_height([r["title"]], [sum(WIDTHS)])
             continue
-        values = [r["n"], safe(r["main"]), safe(r["detail"]), safe(r["lead"]), safe(r["co"]), safe(r["deadline"]),
-                  safe(r["targets"]), safe(r["progress"]), LIGHT_TEXT[r["light"]]]
+        values = [r["n"], r["main"], r["detail"], r["lead"], r["co"], r["deadline"], r["targets"], r["progress"],
+                  LIGHT_TEXT[r["light"]]]
         for c, v in enumerate(values, start=1):
-            cell = ws.cell(row=i, column=c, value=v)
             key = ("light", r["light"]) if c == 9 else "center" if c in (1, 6) else "wrap"
-            cell._style = copy(templates[key])
+            put(ws.cell(row=i, column=c), v, templates[key])
+        ws.row_dimensions[i].height = row_height(values)
     if progress:
         progress(90)
-    ws.print_title_rows = "3:3"
+    ws.print_title_rows = "3:3"  # the header row on every printed page
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

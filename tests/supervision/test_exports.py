@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from supervision.exports.ledger import HEADERS, safe
+from supervision.exports.ledger import HEADERS, formula_unsafe
 from supervision.exports.models import ExportJob
 from supervision.exports.services import export_job_create
 from tests.factories import MeasureFactory, TaskFactory
@@ -24,8 +24,8 @@ def _get(client, user, url):
 
 
 def test_it_neutralises_formula_cells():
-    assert safe("=1+1") == "'=1+1" and safe("+86") == "'+86" and safe("-x") == "'-x" and safe("@SUM") == "'@SUM"
-    assert safe("正常文本") == "正常文本" and safe(3) == 3
+    assert all(formula_unsafe(v) for v in ("=1+1", "+86", "-x", "@SUM"))
+    assert not formula_unsafe("正常文本") and not formula_unsafe(3)
 
 
 def test_it_exports_the_ledger_for_the_filter(world, client):
@@ -37,7 +37,7 @@ def test_it_exports_the_ledger_for_the_filter(world, client):
     assert ws.freeze_panes == "A4"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert ws.print_title_rows == "$3:$3"
-    assert ws.column_dimensions["C"].width == 48
+    assert ws.column_dimensions["C"].width == 46
     merged = {str(m) for m in ws.merged_cells.ranges}
     values = {row[0].row: [c.value for c in row] for row in ws.iter_rows(min_row=4)}
     section_rows = [i for i, v in values.items() if v[0] in ("一、提升政务服务效能", "二、优化市场环境")]
@@ -50,13 +50,17 @@ def test_it_exports_the_ledger_for_the_filter(world, client):
     m1 = by_title["1. 提升全程网办率"]
     assert m1[1] == "推进一网通办"                      # 主要任务: the （一） group
     assert m1[3] == "区数据局" and m1[4] == "区市场监管局"  # 牵头 / 责任
-    assert m1[6] == "全程网办率达到90%以上" and m1[8] == "红"
+    assert m1[6] == "全程网办率≥90%（2026年2月实际92%，达标）" and m1[8] == "红"
     m7 = next(v for v in measures if v[0] == 7)
-    assert m7[1].startswith("'=HYPERLINK") and m7[7].startswith("区数据局：+涉及") and m7[8] == "黄"
+    assert m7[1].startswith("=HYPERLINK") and m7[7].startswith("区数据局：+涉及") and m7[8] == "黄"
     m4 = next(v for v in measures if v[0] == 4)
     assert m4[7] == "区数据局：已完成审判流程再造，平均结案时间78天。"
-    # no cell is a formula
-    assert not any(isinstance(c.value, str) and c.value.startswith("=") for row in ws.iter_rows() for c in row)
+    # no cell is a formula: formula-like text is a string with the quote-prefix style, no visible '
+    cells = [c for row in ws.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    assert not any(isinstance(c.value, str) and c.value.startswith("'") for c in cells)
+    risky = [c for c in cells if formula_unsafe(c.value)]
+    assert risky and all(c.quotePrefix for c in risky)
     fills = {ws.cell(row=i, column=9).value: ws.cell(row=i, column=9).fill.fgColor.rgb for i in values
              if ws.cell(row=i, column=9).value in ("红", "黄", "绿")}
     assert fills["红"].endswith("F4B6B6") and fills["黄"].endswith("FFE699") and fills["绿"].endswith("C6E0B4")
@@ -75,7 +79,7 @@ def test_it_writes_the_bulletin_in_公文_style_with_the_right_figures(world, cl
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "关于2026年3月优化营商环境重点任务推进情况的通报" in text
     assert "2026年3月20日" in text
-    assert "共10项，已办结2项" in text and "按期完成率25.0%" in text and "逾期未完成2项" in text
+    assert "共10项，涉及2个责任单位。已办结2项" in text and "按期完成率25.0%" in text and "逾期未完成2项" in text
     assert "报送率28.6%" in text
     assert "工作亮点" in text and "区数据局：已完成审判流程再造" in text
     units, overdue, targets = doc.tables
@@ -85,7 +89,7 @@ def test_it_writes_the_bulletin_in_公文_style_with_the_right_figures(world, cl
     assert rows[2] == ["2", "区数据局", "6", "2", "1", "50.0%", "1"]
     od = [[c.text for c in row.cells] for row in overdue.rows][1:]
     assert [(r[1], r[2]) for r in od] == [("区市场监管局", "1. 提升全程网办率"), ("区数据局", "2. 压缩企业开办时间")]
-    assert od[0][3] == "2026年2月28日" and od[0][4] == "20"
+    assert od[0][3] == "2026.2.28" and od[0][4] == "20"
     tg = [[c.text for c in row.cells] for row in targets.rows][1:]
     assert tg == [["1", "平均结案时间", "≤75天", "78天", "4. 缩短审判周期"]]
 
