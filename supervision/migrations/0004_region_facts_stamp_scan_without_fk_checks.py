@@ -4,11 +4,15 @@ A region's counter goes up when a statement inserts, updates or deletes tasks or
 region or updates its plan; the upsert creates the counter on first use. The regions are found
 through the plan (a task's plan_id, a target's measure's plan_id).
 
+Also: no FOREIGN KEY constraints on Reminder.recipient / Reminder.task / Escalation.task (see
+Reminder): their deferred checks at COMMIT dominated the reminder scan's first run.
+
 PostgreSQL: statement-level triggers over the transition tables, one upsert per statement. A
 row-level trigger there would update the one counter row once per task in a bulk insert, and each
 update walks the chain of versions the earlier ones left in the same transaction: quadratic (a
 5,000-row batch took minutes). SQLite updates in place, so its row-level triggers are linear."""
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 STAMP = "supervision_regionfactsstamp"
@@ -66,6 +70,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('plans', '0007_measure_plan_id_index'),
         ('tasks', '0006_task_plan'),
         ('indicators', '0003_target_latest_reading'),
@@ -87,4 +92,23 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create, drop),
+        migrations.AlterField(
+            model_name='escalation',
+            name='task',
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE,
+                                    related_name='escalations', to='tasks.task', verbose_name='任务'),
+        ),
+        migrations.AlterField(
+            model_name='reminder',
+            name='recipient',
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE,
+                                    related_name='reminders', to=settings.AUTH_USER_MODEL, verbose_name='接收人'),
+        ),
+        migrations.AlterField(
+            model_name='reminder',
+            name='task',
+            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True,
+                                    on_delete=django.db.models.deletion.CASCADE, related_name='reminders',
+                                    to='tasks.task', verbose_name='任务'),
+        ),
     ]
