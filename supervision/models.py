@@ -51,14 +51,19 @@ class Reminder(models.Model):
 
     # Indexes are the composite ones in Meta: the scan inserts hundreds of thousands of rows on a
     # catch-up, and every index is paid for on each insert.
+    # No database FOREIGN KEY constraints on recipient and task (db_constraint=False): the scan writes
+    # these rows with INSERT … SELECT from the users and tasks themselves, and PostgreSQL checked
+    # each deferred constraint at COMMIT — 190,000 lookups, the largest single cost of a first scan
+    # of 100,000 tasks (bench_scan). Deleting a user or task still deletes its reminders (the ORM's
+    # CASCADE).
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
-                                  related_name="reminders", db_index=False)
+                                  related_name="reminders", db_index=False, db_constraint=False)
     kind = models.CharField("类型", max_length=30, choices=ReminderKind.choices)
     # The period the reminder is about: the deadline for deadline reminders, the reporting period's
     # first day for report reminders, the day of the event for urges and decisions.
     period = models.DateField("周期")
     task = models.ForeignKey("tasks.Task", verbose_name="任务", null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="reminders", db_index=False)
+                             related_name="reminders", db_index=False, db_constraint=False)
     # "<period>:<task id or ->:<ref>" ("<period>:-:u<unit id>…" for a reminder about a unit's tasks):
     # one non-null column makes uniqueness independent of NULL
     # semantics (NULLs are distinct in unique indexes) and identical on SQLite and PostgreSQL.
@@ -192,8 +197,10 @@ class Escalation(models.Model):
     """A task that reached the supervisors' rung of the overdue ladder (督办) for one deadline,
     flagged for the monthly report (通报). The lower rungs are recorded by their reminders."""
 
+    # No FOREIGN KEY constraint, like Reminder.task: the scan's INSERT … SELECT reads the tasks themselves.
+    # escalation_once (task, deadline, rung) serves lookups by task.
     task = models.ForeignKey("tasks.Task", verbose_name="任务", on_delete=models.CASCADE, related_name="escalations",
-                             db_index=False)  # escalation_once (task, deadline, rung) serves lookups by task
+                             db_index=False, db_constraint=False)
     deadline = models.DateField("所逾时限")
     rung = models.PositiveSmallIntegerField("级别")
     overdue_workdays = models.PositiveSmallIntegerField("逾期工作日")

@@ -68,6 +68,9 @@ class Task(models.Model):
             # serves TaskQuerySet.overdue(now) / due_before(): open tasks by effective deadline
             models.Index(fields=["granted_deadline", "deadline"], name="task_open_deadline",
                          condition=Q(closed_at__isnull=True)),
+            # serves a supervisor's 我的任务 (tasks of a province by deadline, a page at a time): an
+            # index walk instead of sorting every task in scope
+            models.Index(fields=["eff_deadline", "id"], name="task_eff_deadline_id"),
         ]
 
     def __str__(self) -> str:

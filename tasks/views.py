@@ -130,7 +130,8 @@ def my_tasks(request):
     qs = Task.objects.visible_to(request.user).for_list().with_status(now=now)
     if not own_unit:
         qs = qs.select_related("measure__plan__region")  # rows name the region
-    qs = with_group(qs, now=now)
+    if own_unit:
+        qs = with_group(qs, now=now)
     fs = TaskFilterSet(request.GET or None, queryset=qs, request=request)
     filtered = fs.qs
     group = request.GET.get("group", "")
@@ -144,7 +145,7 @@ def my_tasks(request):
         ordering = ["group_rank", F("eff_deadline").asc(nulls_last=True), "measure__order", "id"]
     else:
         ordering = [F("eff_deadline").asc(nulls_last=True), "id"]
-    if group in GROUP_RANK:
+    if own_unit and group in GROUP_RANK:
         filtered = filtered.filter(group_rank=GROUP_RANK[group])
     paginator = CappedPaginator(filtered.order_by(*ordering), MY_TASKS_PAGE)
     page = paginator.get_page(request.GET.get("page"))
@@ -154,7 +155,7 @@ def my_tasks(request):
     groups: list[tuple[str, str, list]] = []
     labels = dict(GROUPS)
     for t in tasks:
-        key = GROUPS[t.group_rank][0]
+        key = GROUPS[t.group_rank][0] if own_unit else "all"
         t.status_label = TaskStatus(t.status_db).label
         # 填报本期 only where the report form would accept this user: an open task not yet reported
         # for the period, of a unit the user reports for.
