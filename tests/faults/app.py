@@ -61,6 +61,9 @@ def _install() -> None:
             pause_once("scan")
         return real_scan(**kw)
 
+    from plans.segmentation import get_tokenizer
+
+    get_tokenizer()  # load jieba's dictionary now, so that a job reaches its pause point in seconds
     plans.audit, background.JobRun.progress, outbox.create_digests, outbox.scan = audit, progress, create_digests, scan
 
 
