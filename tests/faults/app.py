@@ -11,7 +11,7 @@ from pathlib import Path
 
 from config.celery import app  # noqa: F401 — the app this module stands for
 
-FAULT_DIR = Path(os.environ.get("FAULT_DIR", "/nonexistent"))
+FAULT_DIR = Path(os.environ.get("FAULT_DIR") or "/nonexistent")
 PAUSE = float(os.environ.get("FAULT_PAUSE_SECONDS", "60"))
 
 

@@ -9,6 +9,7 @@ import subprocess
 import time
 
 import pytest
+from celery import Celery
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -38,14 +39,17 @@ def _redis(port: int, tmp_path) -> subprocess.Popen:
     return proc
 
 
-def test_it_ends_every_queued_job_after_the_broker_restarts_empty(cast, faults, tmp_path, monkeypatch):
+def test_it_ends_every_queued_job_after_the_broker_restarts_empty(cast, faults, tmp_path):
     port = _free_port()
     url = f"redis://127.0.0.1:{port}/0"
     # The workers, the beat and this process all publish to our own Redis.
-    environ = env(REDIS_URL=url, CELERY_BROKER_URL=url, REDIS_CACHE_URL=settings.CACHES["default"]["LOCATION"])
-    monkeypatch.setattr(celery_app.conf, "broker_url", url)
-    monkeypatch.setattr(celery_app.conf, "broker_write_url", url)
-    monkeypatch.setattr(celery_app.conf, "broker_read_url", url)
+    environ = env(REDIS_URL=url, CELERY_BROKER_URL=url, REDIS_CACHE_URL=settings.CACHES["default"]["LOCATION"],
+                  FAULT_DIR="")  # no pauses: the fault here is the broker
+
+    ours = Celery("yingshang", set_as_current=False)  # this process publishes through its own app
+    ours.config_from_object("django.conf:settings", namespace="CELERY")
+    ours.conf.broker_url, ours.conf.task_default_queue = url, celery_app.conf.task_default_queue
+    ours.set_current()
     redis = _redis(port, tmp_path)
     try:
         with beat(environ, name="beat-redis"):
@@ -70,4 +74,6 @@ def test_it_ends_every_queued_job_after_the_broker_restarts_empty(cast, faults, 
     finally:
         redis.terminate()
         redis.wait(timeout=10)
+        celery_app.set_current()
+        ours.close()
     assert all(j.status == "done" and j.attempts == 1 for j in jobs), [(j.status, j.message) for j in jobs]
