@@ -6,14 +6,21 @@ hang). The figures behind the pool choice in bin/supervise and the README.
     .venv/bin/python manage.py migrate -v0
     .venv/bin/python benchmarks/bench_worker_pool.py prefork prefork-fair prefork-maxtasks threads solo
     (NOKILL=1 to recycle children without killing; REDIS_URL=… for the Redis broker)"""
-import os, signal, subprocess, sys, time
+import os
+import signal
+import subprocess
+import sys
+import time
+
 sys.path.insert(0, os.getcwd())
-import django
+import django  # noqa: E402
+
 django.setup()
-from django.contrib.auth import get_user_model
-from django.conf import settings
-from supervision.exports.models import ExportJob
-from supervision.exports.services import export_job_create
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+
+from supervision.exports.models import ExportJob  # noqa: E402
+from supervision.exports.services import export_job_create  # noqa: E402
 
 def children(pid):
     out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
@@ -22,7 +29,7 @@ def children(pid):
 def run(opts, label):
     user, _ = get_user_model().objects.get_or_create(username="m", defaults={"is_superuser": True})
     env = dict(os.environ)
-    log = open(f"/tmp/jobs-measure/{label}.log", "w")
+    log = open(os.path.join(settings.VAR_DIR, f"bench-worker-{label}.log"), "w")
     cmd = [".venv/bin/celery", "-A", "config", "worker", "--loglevel=INFO", "-n", f"{label}@%h", "--without-mingle", "--without-gossip"] + opts
     p = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
