@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .models import BackgroundJob
@@ -18,11 +19,19 @@ def job_state(job: BackgroundJob, user, **links) -> dict:
     links the job offers now (`review_url`, `download_url`, `retry_url`)."""
     retry = job.can_retry(user)
     return {
+        "claimed": _claimed(job),
         "status": job.status, "status_display": job.get_status_display(), "progress": job.progress,
         "message": job.message, "finished": job.is_finished,
         "retry_url": reverse("background:retry", args=[job._meta.label_lower, job.pk]) if retry else None,
         **links,
     }
+
+
+def _claimed(job: BackgroundJob) -> str:
+    """When and by which worker process the current (or last) run was taken."""
+    if not job.claimed_at:
+        return ""
+    return f"第 {job.attempts} 次执行：{timezone.localtime(job.claimed_at):%H:%M:%S} 由 {job.claimed_by} 开始"
 
 
 def job_status_response(request, job: BackgroundJob, *, template: str, **links) -> HttpResponse:

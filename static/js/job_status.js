@@ -8,6 +8,7 @@
     document.getElementById("bar").value = d.progress;
     document.getElementById("pct").textContent = d.progress + "%";
     document.getElementById("status").textContent = d.status_display;
+    document.getElementById("claimed").textContent = d.claimed;
     var msg = document.getElementById("message");
     msg.textContent = d.message;
     msg.className = d.status === "failed" ? "error" : "";

@@ -32,6 +32,7 @@ def test_it_shows_the_failure_and_a_retry_button_to_the_owner(cast, client):
     assert "已达自动重试上限" in page and f'action="/jobs/supervision_exports.exportjob/{job.pk}/retry/"' in page
     state = client.get(f"/dashboard/exports/{job.pk}/", HTTP_ACCEPT="application/json").json()
     assert state["status"] == "failed" and state["finished"] and state["retry_url"]
+    assert state["claimed"] == ""  # never taken
     r = client.post(state["retry_url"])
     assert r.status_code == 302 and r["Location"] == f"/dashboard/exports/{job.pk}/"
     job.refresh_from_db()
