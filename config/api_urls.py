@@ -2,6 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from indicators.api.views import TargetViewSet
 from plans.api.views import MeasureViewSet, PlanViewSet, UnitViewSet
+from publishing.api.views import ArticleViewSet
 from supervision.api.views import CompletionReviewViewSet, ExtensionReviewViewSet, NotificationViewSet, UrgeViewSet
 from tasks.api.views import ProgressReportViewSet, TaskViewSet
 
@@ -16,5 +17,6 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("urges", UrgeViewSet, basename="urge")
 router.register("extension-requests", ExtensionReviewViewSet, basename="extension-request")
 router.register("completion-applications", CompletionReviewViewSet, basename="completion-application")
+router.register("articles", ArticleViewSet, basename="article")
 
 urlpatterns = router.urls
