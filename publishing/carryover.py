@@ -28,6 +28,8 @@ from .ranking import tokens
 THRESHOLD = 0.25
 MAX_PER_MEASURE = 2
 CANDIDATES = 12
+# Units and indicator only lift a pair that shares content: the same bureau does unrelated work too.
+MIN_COSINE = 0.10
 QUERY_TERMS = 20
 WEIGHTS = {"text": 0.55, "title": 0.20, "units": 0.15, "indicator": 0.10}
 OTHER = "其他"
@@ -98,6 +100,8 @@ def match(new: list[Doc], old: list[Doc], *, threshold: float = THRESHOLD, k: in
             o = old[j]
             small, big = (d.vector, o.vector) if len(d.vector) <= len(o.vector) else (o.vector, d.vector)
             cos = sum(x * big.get(t, 0.0) for t, x in small.items())
+            if cos < MIN_COSINE:
+                continue
             title_j = _jaccard(d_title, title_sets[j])
             units_j = _jaccard(d.units, o.units)
             same_ind = bool(d.indicator and d.indicator == o.indicator and d.indicator != OTHER)

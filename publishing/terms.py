@@ -2,16 +2,23 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from .ranking import tokens
 
+# The responsibility clause at the end of a measure (（市发展改革委牵头，各县区人民政府按职责分工负责）)
+# names units, not the subject: it would match articles that happen to name the same bureaus.
+UNITS_CLAUSE = re.compile(r"[（(][^（）()]{0,200}(?:牵头|负责|责任单位|配合单位|落实)[^（）()]{0,200}[）)]")
+VERSION = "2"  # bump when tokens() or the cleaning changes: cached rows are then recomputed
+
 
 def _digest(title: str, text: str) -> str:
-    return hashlib.blake2b(f"{title}\x00{text}".encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(f"{VERSION}\x00{title}\x00{text}".encode(), digest_size=16).hexdigest()
 
 
 def _body_text(title: str, text: str) -> str:
-    return text if text and text.strip() != (title or "").strip() else ""
+    body = text if text and text.strip() != (title or "").strip() else ""
+    return UNITS_CLAUSE.sub("", body)
 
 
 def measure_terms(measures) -> dict[int, tuple[list[str], list[str]]]:
