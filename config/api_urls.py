@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.views import TokenRotateView
 from indicators.api.views import TargetViewSet
 from plans.api.views import MeasureViewSet, PlanViewSet, UnitViewSet
+from publishing.api.views import ArticleViewSet
 from supervision.api.views import CompletionReviewViewSet, ExtensionReviewViewSet, NotificationViewSet, UrgeViewSet
 from tasks.api.views import ProgressReportViewSet, TaskViewSet
 
@@ -18,5 +19,6 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("urges", UrgeViewSet, basename="urge")
 router.register("extension-requests", ExtensionReviewViewSet, basename="extension-request")
 router.register("completion-applications", CompletionReviewViewSet, basename="completion-application")
+router.register("articles", ArticleViewSet, basename="article")
 
 urlpatterns = [path("token/rotate/", TokenRotateView.as_view(), name="token-rotate"), *router.urls]

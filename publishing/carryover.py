@@ -15,6 +15,7 @@ Matching is pure (``match``); ``carryover_suggest`` reads and writes the databas
 """
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -26,6 +27,10 @@ from .ranking import tokens
 
 THRESHOLD = 0.25
 MAX_PER_MEASURE = 2
+CANDIDATES = 12
+# Units and indicator only lift a pair that shares content: the same bureau does unrelated work too.
+MIN_COSINE = 0.10
+QUERY_TERMS = 20
 WEIGHTS = {"text": 0.55, "title": 0.20, "units": 0.15, "indicator": 0.10}
 OTHER = "其他"
 
@@ -33,18 +38,16 @@ OTHER = "其他"
 @dataclass
 class Doc:
     id: int
-    title: str
-    text: str = ""
+    title_tokens: list[str]
+    text_tokens: list[str] = field(default_factory=list)
     units: frozenset = frozenset()
     indicator: str = ""
-    title_tokens: list[str] = field(default_factory=list)
     vector: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def of(cls, id: int, title: str, text: str = "", units=(), indicator: str = "") -> Doc:
-        d = cls(id, title, text, frozenset(u for u in units if u), indicator or "")
-        d.title_tokens = tokens(title)
-        return d
+        body = text if text and text.strip() != title.strip() else ""
+        return cls(id, tokens(title), tokens(body), frozenset(u for u in units if u), indicator or "")
 
 
 @dataclass
@@ -56,12 +59,10 @@ class Match:
 
 
 def _body(d: Doc) -> list[str]:
-    text = d.text if d.text and d.text.strip() != d.title.strip() else ""
-    return d.title_tokens + d.title_tokens + (tokens(text) if text else [])
+    return d.title_tokens + d.title_tokens + d.text_tokens
 
 
-def _jaccard(a, b) -> float:
-    a, b = set(a), set(b)
+def _jaccard(a: set | frozenset, b: set | frozenset) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
@@ -83,16 +84,25 @@ def match(new: list[Doc], old: list[Doc], *, threshold: float = THRESHOLD, k: in
     for j, d in enumerate(old):
         for t, x in d.vector.items():
             postings[t].append((j, x))
+    title_sets = [set(o.title_tokens) for o in old]
     out: list[Match] = []
     for d in new:
+        # Candidates from the QUERY_TERMS heaviest terms of the new measure (the light ones are
+        # common and have the longest postings), then the exact cosine for the best CANDIDATES:
+        # title and unit overlap only lift measures that already share content.
         dots: dict[int, float] = defaultdict(float)
-        for t, x in d.vector.items():
+        for t, x in heapq.nlargest(QUERY_TERMS, d.vector.items(), key=lambda kv: kv[1]):
             for j, y in postings.get(t, ()):
                 dots[j] += x * y
         scored = []
-        for j, cos in dots.items():
+        d_title = set(d.title_tokens)
+        for j, _approx in heapq.nlargest(CANDIDATES, dots.items(), key=lambda kv: kv[1]):
             o = old[j]
-            title_j = _jaccard(d.title_tokens, o.title_tokens)
+            small, big = (d.vector, o.vector) if len(d.vector) <= len(o.vector) else (o.vector, d.vector)
+            cos = sum(x * big.get(t, 0.0) for t, x in small.items())
+            if cos < MIN_COSINE:
+                continue
+            title_j = _jaccard(d_title, title_sets[j])
             units_j = _jaccard(d.units, o.units)
             same_ind = bool(d.indicator and d.indicator == o.indicator and d.indicator != OTHER)
             score = (WEIGHTS["text"] * cos + WEIGHTS["title"] * title_j + WEIGHTS["units"] * units_j
@@ -129,12 +139,16 @@ def _reason(d: Doc, o: Doc, cos: float, same_ind: bool) -> str:
 def _docs(measures) -> list[Doc]:
     from plans.models import MeasureUnit
 
+    from .terms import measure_terms
+
     ms = list(measures.only("id", "title", "text", "indicator_primary"))
     units: dict[int, list[str]] = defaultdict(list)
     for mid, name in MeasureUnit.objects.filter(measure__in=[m.pk for m in ms]).values_list("measure_id",
                                                                                            "name_as_printed"):
         units[mid].append(name)
-    return [Doc.of(m.pk, m.title, m.text, units[m.pk], m.indicator_primary) for m in ms]
+    terms = measure_terms(ms)
+    return [Doc(m.pk, terms[m.pk][0], terms[m.pk][1], frozenset(units[m.pk]), m.indicator_primary or "")
+            for m in ms]
 
 
 def _scope_regions(region) -> list[int]:

@@ -92,3 +92,18 @@ class MeasureLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} ← {self.predecessor}（{self.score:.2f}）"
+
+
+class MeasureTerms(models.Model):
+    """The ranking tokens of a measure (publishing.ranking.tokens of title and text), kept so that
+    matching a new plan against earlier ones does not segment the earlier plans again. `digest`
+    is a hash of the title and text the tokens were computed from; a stale row is recomputed."""
+
+    measure = models.OneToOneField("plans.Measure", verbose_name="措施", on_delete=models.CASCADE,
+                                   primary_key=True, related_name="+")
+    digest = models.CharField("内容摘要", max_length=32)
+    title_tokens = models.TextField("标题分词", blank=True)
+    text_tokens = models.TextField("正文分词", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "措施分词缓存"

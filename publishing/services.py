@@ -121,27 +121,30 @@ class LibraryIndex:
             return cls._cached[1]
 
 
-def measure_query(measure) -> list[str]:
-    """What a measure is about: its title (twice) and its text."""
-    title_tokens = tokens(measure.title)
-    text = measure.text if measure.text and measure.text.strip() != measure.title.strip() else ""
-    return title_tokens + title_tokens + tokens(text)
-
-
 def related_articles(measure, k: int = 3, *, index: LibraryIndex | None = None) -> list[RelatedArticle]:
     """The k articles of the library most relevant to `measure`, each with a snippet of why."""
+    return related_articles_bulk([measure], k, index=index)[measure.pk]
+
+
+def related_articles_bulk(measures, k: int = 3, *, index: LibraryIndex | None = None
+                          ) -> dict[int, list[RelatedArticle]]:
+    """{measure id: its top-k articles} for many measures: one token lookup, one article query."""
+    from .terms import measure_terms
+
+    measures = list(measures)
     index = index or LibraryIndex.current()
-    hits = index.bm25.search(measure_query(measure), k)
-    if not hits:
-        return []
-    articles = Article.objects.in_bulk([index.ids[h.index] for h in hits])
-    out = []
-    for h in hits:
-        art = articles.get(index.ids[h.index])
-        if art is None:
-            continue
-        terms = h.terms[:6]
-        out.append(RelatedArticle(art, round(h.score, 2), terms, snippet(art.title + "。" + art.body, terms)))
+    terms = measure_terms(measures)
+    hits = {m.pk: index.bm25.search(terms[m.pk][0] * 2 + terms[m.pk][1], k) for m in measures}
+    articles = Article.objects.in_bulk({index.ids[h.index] for hs in hits.values() for h in hs})
+    out: dict[int, list[RelatedArticle]] = {}
+    for m in measures:
+        rows = []
+        for h in hits[m.pk]:
+            art = articles.get(index.ids[h.index])
+            if art is not None:
+                top = h.terms[:6]
+                rows.append(RelatedArticle(art, round(h.score, 2), top, snippet(art.title + "。" + art.body, top)))
+        out[m.pk] = rows
     return out
 
 
