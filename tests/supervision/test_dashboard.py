@@ -423,6 +423,19 @@ def test_it_tells_units_of_the_same_name_in_different_regions_apart(world, clien
 
     labels = [label for _, label in UrgeForm(user=world.cast.admin).fields["unit"].choices]
     assert "铁西区 区数据局" in labels and "和平区 区数据局" in labels
+    # the 台账 and the 通报 name the region when they span several
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(client.get("/dashboard/ledger.xlsx?status=overdue").content)).active
+    leads = {row[3] for row in ws.iter_rows(min_row=4, values_only=True) if isinstance(row[0], int)}
+    assert {"铁西区区数据局", "和平区区数据局"} <= leads
+    doc = Document(io.BytesIO(client.get("/dashboard/bulletin.docx").content))
+    units = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert units[0][1:3] == ["区域", "责任单位"]
+    assert ["和平区", "区数据局"] in [r[1:3] for r in units] and ["铁西区", "区数据局"] in [r[1:3] for r in units]
 
 
 # --- Per-region figures kept under the region's stamp (issue 16) -------------------------------
@@ -539,16 +552,3 @@ def test_it_reads_unchanged_regions_from_the_cache_in_one_query(settings, django
         region_figures(ids, now=NOW)
     assert decomposable_regions(sup, {"region": str(regions[0].pk)}) == [regions[0].pk]
     assert decomposable_regions(sup, {"plan": "1"}) is None
-    # the 台账 and the 通报 name the region when they span several
-    import io
-
-    from docx import Document
-    from openpyxl import load_workbook
-
-    ws = load_workbook(io.BytesIO(client.get("/dashboard/ledger.xlsx?status=overdue").content)).active
-    leads = {row[3] for row in ws.iter_rows(min_row=4, values_only=True) if isinstance(row[0], int)}
-    assert {"铁西区区数据局", "和平区区数据局"} <= leads
-    doc = Document(io.BytesIO(client.get("/dashboard/bulletin.docx").content))
-    units = [[c.text for c in row.cells] for row in doc.tables[0].rows]
-    assert units[0][1:3] == ["区域", "责任单位"]
-    assert ["和平区", "区数据局"] in [r[1:3] for r in units] and ["铁西区", "区数据局"] in [r[1:3] for r in units]
