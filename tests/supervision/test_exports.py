@@ -171,9 +171,9 @@ def test_it_records_a_failed_job(world, monkeypatch):
     assert job.status == "failed" and "内部错误" in job.message
 
 
-def test_it_exports_5000_rows_quickly(cast, client):
-    import time
-
+def test_it_exports_5000_rows_in_one_request(cast, client):
+    """All 5,000 rows in the file. How fast is measured by benchmarks/bench_pages.py (台账), not here:
+    a wall-clock limit in a test fails on a loaded machine and proves nothing on an idle one."""
     from plans.models import Measure
     from tasks.models import Task
 
@@ -184,10 +184,7 @@ def test_it_exports_5000_rows_quickly(cast, client):
     Task.objects.bulk_create([Task(measure=m, unit=cast.unit, role="lead", deadline=m.deadline)
                               for m in Measure.objects.filter(plan=plan)])
     client.force_login(cast.supervisor)
-    t0 = time.perf_counter()
     r = client.get("/dashboard/ledger.xlsx")
-    elapsed = time.perf_counter() - t0
     ws = load_workbook(io.BytesIO(r.content), read_only=True).active
     assert ws.max_row == 3 + 5000
-    assert elapsed < 10, elapsed
     assert MeasureFactory and TaskFactory
