@@ -43,4 +43,6 @@ class SessionLimitsMiddleware:
                 return redirect_to_login(request.get_full_path())
             if last_seen is None or now - last_seen > TOUCH_EVERY:
                 session[LAST_SEEN] = now
+            if login_at is None:  # a session from before these limits: its absolute age starts now
+                session[LOGIN_AT] = now
         return self.get_response(request)
