@@ -10,9 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.utils import timezone
 
-from .signals import LOGIN_AT
-
-LAST_SEEN = "accounts_last_seen"
+from .signals import LAST_SEEN, LOGIN_AT
 # The last-seen time is written at most this often, so a page full of polling requests does not
 # save the session on every one of them.
 TOUCH_EVERY = 60
