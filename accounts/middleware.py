@@ -10,9 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.utils import timezone
 
-from .signals import LOGIN_AT
-
-LAST_SEEN = "accounts_last_seen"
+from .signals import LAST_SEEN, LOGIN_AT
 # The last-seen time is written at most this often, so a page full of polling requests does not
 # save the session on every one of them.
 TOUCH_EVERY = 60
@@ -43,4 +41,6 @@ class SessionLimitsMiddleware:
                 return redirect_to_login(request.get_full_path())
             if last_seen is None or now - last_seen > TOUCH_EVERY:
                 session[LAST_SEEN] = now
+            if login_at is None:  # a session from before these limits: its absolute age starts now
+                session[LOGIN_AT] = now
         return self.get_response(request)

@@ -9,12 +9,15 @@ from django.utils import timezone
 from .services import login_event_record
 
 LOGIN_AT = "accounts_login_at"  # session key: when this session signed in (absolute age)
+LAST_SEEN = "accounts_last_seen"  # session key: the last request (idle timeout)
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.login_ok")
 def _logged_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[LOGIN_AT] = timezone.now().timestamp()
+        # Both clocks start at sign-in (accounts/middleware.py), so the first page does not have
+        # to write the session again.
+        request.session[LOGIN_AT] = request.session[LAST_SEEN] = timezone.now().timestamp()
     login_event_record(action="login_success", username=user.get_username(), request=request, user=user)
 
 

@@ -37,6 +37,9 @@ class RandomName:
     def __eq__(self, other):
         return isinstance(other, RandomName) and other.prefix == self.prefix
 
+    def __hash__(self):
+        return hash(self.prefix)
+
 
 def file_response(fieldfile, *, filename: str, content_type: str | None = None) -> HttpResponse:
     """The download of a stored file the caller has already checked the user may read."""

@@ -4,7 +4,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, clear_url_caches, resolve
 
 from config.files import RandomName
 from plans.importers import parse_bytes
@@ -45,11 +45,13 @@ def test_it_has_no_media_route_even_with_debug_on(evidence):
 
     with override_settings(DEBUG=True):
         importlib.reload(config.urls)
+        clear_url_caches()  # a resolver built earlier would still hold the old patterns
         try:
             with pytest.raises(Resolver404):
                 resolve(f"/media/{evidence.file.name}")
         finally:
             importlib.reload(config.urls)
+            clear_url_caches()
 
 
 def test_it_serves_evidence_only_to_those_who_see_the_task(client, cast, evidence):

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 WHO = ["staff", "head", "other_staff", "supervisor", "admin", "anonymous"]
 READ = {"staff": 200, "head": 200, "other_staff": 404, "supervisor": 200, "admin": 200, "anonymous": 302}
 WRITE_PAGE = {"staff": 200, "head": 200, "other_staff": 404, "supervisor": 403, "admin": 200, "anonymous": 302}
-API_READ = {"staff": 200, "head": 200, "other_staff": 404, "supervisor": 200, "admin": 200, "anonymous": 401}  # 401 + WWW-Authenticate (issue 11)
+# anonymous: 401 with WWW-Authenticate (token authentication comes first, accounts/authentication.py)
+API_READ = {"staff": 200, "head": 200, "other_staff": 404, "supervisor": 200, "admin": 200, "anonymous": 401}
 API_WRITE = {"staff": 201, "head": 201, "other_staff": 404, "supervisor": 403, "admin": 201, "anonymous": 401}
 
 
