@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('plans', '0008_measure_national_indicator'),
+        ('plans', '0011_measure_national_indicator'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
