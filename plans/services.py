@@ -490,6 +490,10 @@ def plan_propagate(*, plan: Plan, actor, now: dt.datetime | None = None, announc
 def _sync_tasks(plan: Plan, *, actor, now: dt.datetime, announce: bool) -> TaskChanges:
     from tasks.models import Task
 
+    # Two edits of one plan at once would both create the same new task: one propagation per plan
+    # at a time.
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+
     links = (MeasureUnit.objects.filter(measure__plan=plan, measure__actionable=True, measure__withdrawn_at=None,
                                         unit__isnull=False)
              .select_related("measure", "unit").order_by("measure__order", "order"))

@@ -24,7 +24,8 @@ def _admin_only(request):
 @login_required
 def plan_list(request):
     plans = (Plan.objects.visible_to(request.user).select_related("region")
-             .annotate(measure_count=Count("measures")).order_by("-year", "title"))
+             .annotate(measure_count=Count("measures", filter=Q(measures__withdrawn_at=None)))
+             .order_by("-year", "title"))
     return render(request, "plans/plan_list.html", {"plans": plans, "can_import": scope_of(request.user).is_admin})
 
 
