@@ -520,7 +520,7 @@ def _sync_tasks(plan: Plan, *, actor, now: dt.datetime, announce: bool) -> TaskC
             changes.reinstated.append(t)
         elif t.deadline != m.deadline:
             changes.moved.append((t, t.deadline, m.deadline))
-        elif (t.role, t.recurring) != (role, m.recurring):
+        elif (t.role, t.recurring, t.ongoing) != (role, m.recurring, ongoing):
             changes.updated.append(t)
         else:
             continue
