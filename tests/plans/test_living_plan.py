@@ -112,6 +112,10 @@ def test_it_withdraws_a_removed_units_task_and_keeps_its_reports(cast, client, p
         task_report_submit(task=other, period=period, actor=cast.other_staff, expected_version=1,
                            data={"status": ReportStatus.IN_PROGRESS, "done_text": "继续", "percent": 40})
 
+    client.force_login(cast.other_staff)
+    page = client.get(f"/tasks/{other.pk}/").content.decode()
+    assert "因方案调整撤销" in page and "填报本期进展" not in page and "已梳理证明事项清单" in page
+
     # giving the unit back its share reinstates the same task, reports and all
     m.refresh_from_db()
     measure_update(measure=m, actor=cast.admin, expected_version=m.version, data={"co_units": ["区市场监管局"]})
