@@ -68,6 +68,8 @@ class PlanHeaderForm(forms.Form):
     year = forms.IntegerField(label="方案年度", min_value=2000, max_value=2100)
     issuer = forms.CharField(label="发文机关", max_length=100, required=False)
     doc_number = forms.CharField(label="文号", max_length=100, required=False)
+    confirm_year = forms.BooleanField(label="年度核对无误", required=False,
+                                      help_text="年度为推测时：核对无误请勾选，年度有误请直接改正。")
 
 
 class MeasureAddForm(forms.Form):

@@ -108,12 +108,17 @@ class PlanQuerySet(models.QuerySet):
 
 
 class MeasureQuerySet(models.QuerySet):
+    def live(self) -> MeasureQuerySet:
+        """Not removed by a revision of the plan (a removed measure is kept for its tasks' sake)."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def visible_to(self, user) -> MeasureQuerySet:
         scope = scope_of(user)
+        live = self.live()
         if scope.is_admin:
-            return self
+            return live
         if scope.is_supervisor:
-            return self.filter(plan__region_id__in=scope.region_ids)
+            return live.filter(plan__region_id__in=scope.region_ids)
         if scope.role is None:
             return self.none()
-        return self.filter(plan__status=PlanStatus.PUBLISHED, plan_id__in=_plan_ids_of_unit(scope.unit_id))
+        return live.filter(plan__status=PlanStatus.PUBLISHED, plan_id__in=_plan_ids_of_unit(scope.unit_id))

@@ -561,6 +561,10 @@ def plan_propagate(*, plan: Plan, actor, now: dt.datetime | None = None, announc
 def _sync_tasks(plan: Plan, *, actor, now: dt.datetime, announce: bool) -> TaskChanges:
     from tasks.models import Task
 
+    # Two edits of one plan at once would both create the same new task: one propagation per plan
+    # at a time.
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+
     links = (MeasureUnit.objects.filter(measure__plan=plan, measure__actionable=True, measure__withdrawn_at=None,
                                         unit__isnull=False)
              .select_related("measure", "unit").order_by("measure__order", "order"))
@@ -587,7 +591,7 @@ def _sync_tasks(plan: Plan, *, actor, now: dt.datetime, announce: bool) -> TaskC
             changes.reinstated.append(t)
         elif t.deadline != m.deadline:
             changes.moved.append((t, t.deadline, m.deadline))
-        elif (t.role, t.recurring) != (role, m.recurring):
+        elif (t.role, t.recurring, t.ongoing) != (role, m.recurring, ongoing):
             changes.updated.append(t)
         else:
             continue

@@ -28,7 +28,8 @@ def _admin_only(request):
 @login_required
 def plan_list(request):
     plans = (Plan.objects.visible_to(request.user).select_related("region")
-             .annotate(measure_count=Count("measures")).order_by("-year", "title"))
+             .annotate(measure_count=Count("measures", filter=Q(measures__withdrawn_at=None)))
+             .order_by("-year", "title"))
     return render(request, "plans/plan_list.html", {"plans": plans, "can_import": scope_of(request.user).is_admin})
 
 
@@ -141,9 +142,13 @@ def unit_map_view(request, pk: int):
     form = UnitMapForm(request.POST, region=plan.region, prefix=prefix)
     if form.is_valid():
         name = form.cleaned_data["name"]
-        unit = unit_map(region=plan.region, name_as_printed=name, actor=request.user, unit=form.cleaned_data["unit"],
-                        create_kind=form.cleaned_data["kind"])
-        messages.success(request, f"“{name}”已对应到单位“{unit.name}”。")
+        try:
+            unit = unit_map(region=plan.region, name_as_printed=name, actor=request.user,
+                            unit=form.cleaned_data["unit"], create_kind=form.cleaned_data["kind"])
+        except PlanImportError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"“{name}”已对应到单位“{unit.name}”。")
     else:
         messages.error(request, "单位映射未保存：请检查所选单位。")
     return redirect("plans:review", pk=plan.pk)
@@ -231,11 +236,16 @@ def measure_remove_view(request, pk: int):
 @require_POST
 def plan_update_view(request, pk: int):
     plan = get_object_or_404(Plan.objects.editable_by(request.user), pk=pk)
-    form = PlanHeaderForm(request.POST, prefix="plan")
+    initial = {"title": plan.title, "year": plan.year, "issuer": plan.issuer, "doc_number": plan.doc_number}
+    form = PlanHeaderForm(request.POST, prefix="plan", initial=initial)
     if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        # only what the user changed; a guessed year counts as set once changed or confirmed
+        data = {k: form.cleaned_data[k] for k in form.changed_data if k in initial}
+        if form.cleaned_data["confirm_year"]:
+            data["year"] = form.cleaned_data["year"]
         try:
-            plan_update(plan=plan, actor=request.user, expected_version=form.cleaned_data["version"], data=data)
+            if data:
+                plan_update(plan=plan, actor=request.user, expected_version=form.cleaned_data["version"], data=data)
         except PlanImportError as exc:
             messages.error(request, exc.message)
         else:

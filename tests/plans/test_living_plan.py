@@ -112,6 +112,10 @@ def test_it_withdraws_a_removed_units_task_and_keeps_its_reports(cast, client, p
         task_report_submit(task=other, period=period, actor=cast.other_staff, expected_version=1,
                            data={"status": ReportStatus.IN_PROGRESS, "done_text": "继续", "percent": 40})
 
+    client.force_login(cast.other_staff)
+    page = client.get(f"/tasks/{other.pk}/").content.decode()
+    assert "因方案调整撤销" in page and "填报本期进展" not in page and "已梳理证明事项清单" in page
+
     # giving the unit back its share reinstates the same task, reports and all
     m.refresh_from_db()
     measure_update(measure=m, actor=cast.admin, expected_version=m.version, data={"co_units": ["区市场监管局"]})
@@ -122,9 +126,11 @@ def test_it_withdraws_a_removed_units_task_and_keeps_its_reports(cast, client, p
 
 def test_it_creates_a_task_for_a_unit_added_to_a_published_measure(cast, published):
     m = published.measures.get(label="2.")
-    measure_update(measure=m, actor=cast.admin, expected_version=m.version, data={"co_units": ["区营商局"]})
-    task = Task.objects.get(measure=m, unit=cast.office)
+    measure_update(measure=m, actor=cast.admin, expected_version=m.version, data={"co_units": ["区市场监管局"]})
+    task = Task.objects.get(measure=m, unit=cast.other_unit)
     assert (task.role, task.deadline, task.plan_id) == ("co", LATER, published.pk)
+    told = Reminder.objects.get(kind=ReminderKind.PLAN_CHANGED, recipient=cast.other_staff)
+    assert told.task == task and "新增本单位任务" in told.text
 
 
 def test_it_withdraws_the_tasks_of_a_removed_measure_and_keeps_the_measure(cast, published):

@@ -267,6 +267,24 @@ def test_it_says_the_year_was_guessed_and_lets_the_admin_set_it(cast, client):
     assert "年度为推测" not in client.get(f"/plans/{plan.pk}/review/").content.decode()
 
 
+def test_it_keeps_a_guessed_year_flagged_until_it_is_changed_or_confirmed(cast, client):
+    plan = _import(cast, _tree(_item("1.", "推行告知承诺制", lead_units=["区数据局"],
+                                     deadline={"text": "8月底前", "date": "2026-08-31"}), year_guessed=True))
+    client.force_login(cast.admin)
+    url, action = f"/plans/{plan.pk}/review/", f"/plans/{plan.pk}/update/"
+    data = _browser_form(client, url, action=action)
+    data["plan-title"] = "铁西区营商环境方案"
+    client.post(action, data)
+    plan.refresh_from_db()
+    assert plan.title == "铁西区营商环境方案" and plan.year_guessed  # a title fix confirms nothing
+    data = _browser_form(client, url, action=action)
+    data["plan-confirm_year"] = "on"
+    client.post(action, data)
+    plan.refresh_from_db()
+    assert not plan.year_guessed and plan.year == 2026
+    assert plan.measures.get().deadline == dt.date(2026, 8, 31)
+
+
 def test_it_treats_a_missing_year_guessed_key_as_not_guessed(cast, client):
     plan = _import(cast, _tree(_item("1.", "推行告知承诺制", lead_units=["区数据局"])))
     assert not plan.year_guessed
