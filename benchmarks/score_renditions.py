@@ -88,8 +88,9 @@ def convert_all(docx_dir: Path, target: str, out_dir: Path) -> None:
     if not soffice:
         raise SystemExit("LibreOffice (soffice) is needed for the .pdf / .doc renditions")
     with tempfile.TemporaryDirectory() as profile:
+        sources = sorted(str(p) for p in docx_dir.glob("*.docx"))
         subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
-                        "--convert-to", target, "--outdir", str(out_dir)] + sorted(str(p) for p in docx_dir.glob("*.docx")),
+                        "--convert-to", target, "--outdir", str(out_dir)] + sources,
                        check=True, capture_output=True, timeout=1800)
 
 
