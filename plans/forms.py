@@ -10,7 +10,9 @@ SEP = "、"
 
 class ImportUploadForm(forms.Form):
     region = forms.ModelChoiceField(label="所属区域", queryset=Region.objects.all(), empty_label="请选择区域")
-    file = forms.FileField(label="方案文件", help_text="支持 .docx、.xlsx、.txt（UTF-8 / GBK / UTF-16），不超过 50 MB。")
+    file = forms.FileField(label="方案文件", help_text=(
+        "支持 .docx、.xlsx、.txt（UTF-8 / GBK / UTF-16）、可选中文字的 .pdf、.doc、.wps，不超过 50 MB。"
+        "扫描件 PDF 请先做文字识别。"))
 
 
 def _split_units(value: str) -> list[str]:

@@ -454,7 +454,10 @@ def import_job_run(*, job_id: int) -> None:
         result = plan_import(tree=tree, region=job.region, source_name=job.original_name, source_bytes=data,
                              actor=job.created_by)
     except (ImportRefused, PlanImportError) as exc:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, progress=100,
+        # a refused file is of no further use and may be hostile: it does not stay on disk (the job row
+        # keeps its name, size and the reason); a crash keeps it, for the administrator to look at
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, progress=100, file="",
                                                    message=exc.message, finished_at=timezone.now())
         return
     except Exception:  # noqa: BLE001 — the admin must see that it failed, not a spinner forever
