@@ -16,7 +16,9 @@ class ImportUploadForm(forms.Form):
     new_region_code = forms.CharField(label="区划代码", max_length=20, required=False, help_text="如 210302。")
     new_region_parent = forms.ModelChoiceField(label="上级区域", queryset=Region.objects.all(), required=False,
                                                empty_label="（无）")
-    file = forms.FileField(label="方案文件", help_text="支持 .docx、.xlsx、.txt（UTF-8 / GBK / UTF-16），不超过 50 MB。")
+    file = forms.FileField(label="方案文件", help_text=(
+        "支持 .docx、.xlsx、.txt（UTF-8 / GBK / UTF-16）、可选中文字的 .pdf、.doc、.wps，不超过 50 MB。"
+        "扫描件 PDF 请先做文字识别。"))
 
     def clean(self):
         data = super().clean()

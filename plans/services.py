@@ -710,6 +710,8 @@ def _import_job_body(run: JobRun) -> None:
         result = plan_import(tree=tree, region=job.region, source_name=job.original_name, source_bytes=data,
                              actor=job.created_by)
     except (ImportRefused, PlanImportError) as exc:
+        # a refused file is of no further use and may be hostile: it does not stay on disk (the job row
+        # keeps its name, size and the reason); a crash keeps it, for the administrator to look at
         if run.fail(message=exc.message, file=""):
             job.file.delete(save=False)
         return

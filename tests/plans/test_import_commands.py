@@ -84,6 +84,18 @@ def test_it_records_a_refused_upload_on_the_job_only(cast, name):
     assert _counts() == before
 
 
+def test_it_removes_a_refused_upload_from_storage(cast):
+    job = import_job_create(region=cast.region, upload=SimpleUploadedFile("plan.doc", BAD_INPUTS["picture.png"][0]()),
+                            actor=cast.admin)
+    stored = job.file.name
+    assert job.file.storage.exists(stored)
+    import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and "图片" in job.message
+    assert not job.file and not job.file.storage.exists(stored)
+    assert job.original_name == "plan.doc" and job.size > 0
+
+
 def test_it_refuses_an_oversize_upload_before_storing_it(cast):
     class Big:
         name, size = "big.docx", 60 * 1024 * 1024

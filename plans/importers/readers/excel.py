@@ -7,7 +7,7 @@ import io
 import re
 from datetime import date, datetime
 
-from ..blocks import Table
+from ..blocks import Paragraph, Table
 from ..errors import ImportRefused
 from .archive import check_xml_parts, open_zip_safely
 
@@ -142,6 +142,29 @@ def read_xlsx(data: bytes, warnings: list | None = None) -> list:
         width = max((max((i + 1 for i, c in enumerate(r) if c), default=0) for r in grid), default=0)
         grid = [r[:width] + [""] * (width - len(r[:width])) for r in grid]
         if grid:
-            blocks.append(Table(rows=grid, loc=f"工作表“{ws.title}”", vmerged=vmerged, has_merge_info=True))
+            blocks += _sheet_blocks(grid, vmerged, [i + 1 for i in keep], ws.title)
     return blocks
+
+
+def _sheet_blocks(grid: list[list[str]], vmerged: set, row_numbers: list[int], title: str) -> list:
+    """Rows with a single filled cell before the first and after the last row with several (the
+    text above and below a task table, or a whole sheet of text typed in column A) are that
+    text's paragraphs, as in a Word file; the rows between are the table.  A title merged
+    across the columns repeats in each, so it stays the table's first row, as before."""
+    multi = [i for i, r in enumerate(grid) if sum(1 for c in r if c) > 1]
+    lead, tail = (multi[0], multi[-1] + 1) if multi else (len(grid), len(grid))
+    loc = f"工作表“{title}”"
+
+    def paragraphs(rows: range) -> list:
+        out = []
+        for i in rows:
+            text = next(c for c in grid[i] if c)
+            out += [Paragraph(text=t.strip(), loc=f"{loc}第{row_numbers[i]}行") for t in text.split("\n") if t.strip()]
+        return out
+
+    blocks = paragraphs(range(lead))
+    if multi:
+        blocks.append(Table(rows=grid[lead:tail], loc=loc, has_merge_info=True,
+                            vmerged={(r - lead, c) for r, c in vmerged if lead <= r < tail}))
+    return blocks + paragraphs(range(tail, len(grid)))
 

@@ -18,7 +18,7 @@ DEFAULTS = {
     "PLAN_IMPORT_CONVERT_MAX_BYTES": MAX_BYTES,
     "PLAN_IMPORT_SOFFICE": "soffice",
     # reading a PDF happens in a child process with these limits (pdfminer has no caps of its own)
-    "PLAN_IMPORT_PDF_TIMEOUT": 60.0,
+    "PLAN_IMPORT_PDF_TIMEOUT": 180.0,  # pdfminer reads ~4 pages per CPU second; 500 pages fit
     "PLAN_IMPORT_PDF_MAX_MEMORY": 1024 * 1024 * 1024,
     "PLAN_IMPORT_PDF_MAX_PAGES": 500,
 }

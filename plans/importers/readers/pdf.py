@@ -63,7 +63,8 @@ def read_pdf(data: bytes, warnings: list | None = None) -> list:
         page = b["page"]
         if b["kind"] == "table":
             n_table += 1
-            blocks.append(Table(rows=b["rows"], loc=f"表{n_table}（第{page}页）",
+            pages = f"第{b['first_page']}页" if b["first_page"] == page else f"第{b['first_page']}–{page}页"
+            blocks.append(Table(rows=b["rows"], loc=f"表{n_table}（{pages}）",
                                 vmerged={tuple(x) for x in b["vmerged"]}, has_merge_info=True))
         else:
             n_par[page] = n_par.get(page, 0) + 1

@@ -36,16 +36,20 @@ def _join(a: str, b: str) -> str:
     return a + b
 
 
-_FIRST_PIECE = re.compile(r"([!-~]*)([。，、；：？！）》”’」』%％]*)")
+_FIRST_PIECE = re.compile(r"([!-~]*)([。，、；：？！）》”’」』%％]*)((?:[“‘《（「『【]+.)?)")
 
 
 def _first_token_width(text: str, size: float) -> float:
     """Roughly how wide the first unbreakable piece of a line is: a Latin / digit run moves to
-    the next line whole (95%, 2025年 breaks after the digits), a CJK character alone, and
-    closing punctuation, which may not start a line, travels with what precedes it."""
+    the next line whole (95%, 2025年 breaks after the digits), a CJK character alone; closing
+    punctuation, which may not start a line, travels with what precedes it."""
     m = _FIRST_PIECE.match(text)
     ascii_run, closing = m.group(1), m.group(2)
-    return (len(ascii_run) * 0.6 * size if ascii_run else size) + len(closing) * size
+    if not ascii_run:  # one CJK character, then what must not be parted from it
+        m = _FIRST_PIECE.match(text, 1)
+        closing = m.group(2)
+    # an opening quote may not end a line: it goes down with the character after it
+    return (len(ascii_run) * 0.6 * size if ascii_run else size) + (len(closing) + len(m.group(3))) * size
 
 
 def _inside(obj, boxes) -> bool:
@@ -175,8 +179,10 @@ def read_layout(pdf, max_pages: int) -> dict:
                 if (first and last and last["kind"] == "table" and last["page"] == p["no"] - 1
                         and len(last["rows"][0]) == len(ob["rows"][0])):
                     _continue_table(last, ob)  # a table running on from the previous page
+                    last["page"] = p["no"]  # where it ends: the next page may continue it again
                 else:
-                    blocks.append({"kind": "table", "rows": ob["rows"], "vmerged": ob["vmerged"], "page": p["no"]})
+                    blocks.append({"kind": "table", "rows": ob["rows"], "vmerged": ob["vmerged"], "page": p["no"],
+                                   "first_page": p["no"]})
                 prev_line = None
                 first = False
                 continue

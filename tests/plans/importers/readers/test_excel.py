@@ -51,3 +51,16 @@ def test_it_says_nothing_about_formulas_that_have_values():
     data = workbook([["某区2025年营商环境重点任务分工表"], HEADER,
                      [1, "推行企业开办全程网办。", "区市场监管局", "2025年6月底前"]])
     assert not [w for w in parse_bytes(data, "分工表.xlsx")["warnings"] if w["code"] == "formula_no_value"]
+
+
+def test_it_reads_text_typed_in_column_a_as_paragraphs_around_the_table():
+    data = workbook([["某区2025年优化营商环境工作方案"], ["一、总体要求"], ["（一）持续优化政务服务。（区政数局负责）"],
+                     HEADER, [1, "推行企业开办全程网办。", "区市场监管局", "2025年6月底前"],
+                     ["附件：工作联系人名单"]])
+    blocks = read_document(data, "方案.xlsx").blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Paragraph", "Paragraph", "Table", "Paragraph"]
+    assert blocks[2].text == "（一）持续优化政务服务。（区政数局负责）" and blocks[2].loc == "工作表“Sheet”第3行"
+    assert blocks[3].rows[0] == HEADER
+    result = parse_bytes(data, "方案.xlsx")
+    assert result["title"] == "某区2025年优化营商环境工作方案"
+    assert result["items"][0]["label"] == "一"
