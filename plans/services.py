@@ -40,14 +40,17 @@ def audit(*, actor, action: str, obj, before: dict | None = None, after: dict | 
 
 
 def audit_prune(*, now: dt.datetime | None = None, batch: int = 5000) -> int:
-    """Delete audit rows older than AUDIT_RETENTION_DAYS (at least 180, checked in settings);
-    never a younger row. In batches, so a first run over years of rows holds no long lock."""
+    """Delete sign-in audit rows (login, failure, lockout, logout) older than AUDIT_RETENTION_DAYS (at
+    least 180, checked in settings); never a younger row. Rows about plans and tasks are the plan's
+    revision history and the task's record, which plans carried over across years still need, so
+    they are never pruned. In batches, so a first run over years of rows holds no long lock."""
     from django.conf import settings
 
     cutoff = (now or timezone.now()) - dt.timedelta(days=max(settings.AUDIT_RETENTION_DAYS, 180))
     total = 0
     while True:
-        ids = list(AuditEntry.objects.filter(at__lt=cutoff).order_by("id").values_list("id", flat=True)[:batch])
+        ids = list(AuditEntry.objects.filter(at__lt=cutoff, object_type="auth.user").order_by("id")
+                   .values_list("id", flat=True)[:batch])
         if not ids:
             return total
         total += AuditEntry.objects.filter(id__in=ids, at__lt=cutoff).delete()[0]

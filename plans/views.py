@@ -211,6 +211,14 @@ def measure_add_view(request, pk: int):
     return render(request, "plans/measure_add.html", {"plan": plan, "form": form})
 
 
+def _posted_version(request) -> int:
+    """The form's version; junk reads as -1, which no measure has, so it is refused as stale."""
+    try:
+        return int(request.POST.get("version") or 0)
+    except ValueError:
+        return -1
+
+
 @login_required
 def measure_remove_view(request, pk: int):
     """GET: what removing the item does (a confirmation page); POST: remove it."""
@@ -218,7 +226,7 @@ def measure_remove_view(request, pk: int):
     if request.method == "POST":
         try:
             paths = measure_remove(measure=measure, actor=request.user,
-                                   expected_version=int(request.POST.get("version") or 0))
+                                   expected_version=_posted_version(request))
         except PlanImportError as exc:
             messages.error(request, exc.message)
         else:

@@ -168,12 +168,12 @@ def carryover_suggest(*, plan, actor=None) -> int:
     others = Plan.objects.exclude(pk=plan.pk).exclude(status=PlanStatus.ARCHIVED)
     earlier = others.filter(region_id__in=_scope_regions(plan.region), year__lt=plan.year)
     later = others.filter(Q(region_id=plan.region_id) | Q(region__parent_id=plan.region_id), year__gt=plan.year)
-    mine = _docs(Measure.objects.filter(plan=plan, actionable=True))
+    mine = _docs(Measure.objects.filter(plan=plan, actionable=True, withdrawn_at__isnull=True))
     found: list[Match] = []
     if earlier.exists():
-        found += match(mine, _docs(Measure.objects.filter(plan__in=earlier, actionable=True)))
+        found += match(mine, _docs(Measure.objects.filter(plan__in=earlier, actionable=True, withdrawn_at__isnull=True)))
     if later.exists():
-        found += match(_docs(Measure.objects.filter(plan__in=later, actionable=True)), mine)
+        found += match(_docs(Measure.objects.filter(plan__in=later, actionable=True, withdrawn_at__isnull=True)), mine)
     rows = [MeasureLink(measure_id=m.new_id, predecessor_id=m.old_id, score=m.score, reason=m.reason)
             for m in found]
     before = MeasureLink.objects.count()
@@ -211,11 +211,11 @@ def dropped_commitments(plan):
     from .choices import LinkStatus
     from .models import MeasureLink
 
-    unfinished = Task.objects.filter(measure_id=OuterRef("pk"), closed_at__isnull=True)
+    unfinished = Task.objects.open().filter(measure_id=OuterRef("pk"))  # withdrawn tasks are not unfinished work
     continued = MeasureLink.objects.filter(predecessor_id=OuterRef("pk"), measure__plan=plan).exclude(
         status=LinkStatus.REJECTED)
     return (Measure.objects.filter(plan__region_id__in=_scope_regions(plan.region), plan__year__lt=plan.year,
-                                   actionable=True)
+                                   actionable=True, withdrawn_at__isnull=True)
             .exclude(plan__status=PlanStatus.ARCHIVED)
             .filter(Exists(unfinished)).exclude(Exists(continued))
             .select_related("plan").order_by("plan__year", "order"))

@@ -82,6 +82,8 @@ def urge_create(*, actor, message: str, task: Task | None = None, unit: Unit | N
         _check_task_scope(actor, task)
         if task.closed_at:
             raise SupervisionRefused("该任务已办结销号，无需催办。")
+        if task.withdrawn_at:
+            raise SupervisionRefused("该任务已因方案调整撤销，无需催办。")
         unit = task.unit
     elif not Unit.objects.visible_to(actor).filter(pk=unit.pk).exists():
         raise PermissionDenied("该单位不在您的督办范围内。")

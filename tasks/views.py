@@ -280,6 +280,8 @@ def report_form(request, pk: int):
     closed_reason = None
     if task.closed_at:
         closed_reason = "该任务已办结销号，不能再报送进展。"
+    elif task.withdrawn_at:
+        closed_reason = "该任务已因方案调整撤销，不再需要报送进展。"
     elif period.start > open_periods(plan, now=now)[0].start:
         closed_reason = f"{period.label}尚未开始，不能提前报送。"
     elif period.start not in [p.start for p in open_periods(plan, now=now)]:

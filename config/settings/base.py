@@ -157,11 +157,10 @@ JOBS_SWEEP_SECONDS = env_int("JOBS_SWEEP_SECONDS", 30)
 # One beat schedule for the whole project, keys say what runs.
 CELERY_BEAT_SCHEDULE: dict = {
     # Reminder outbox: create due reminders and digests (safe to run twice), then enqueue sends.
-    "supervision-scan-reminders": {"task": "supervision.scan_reminders", "schedule": 600.0},
-    # Audit rows older than AUDIT_RETENTION_DAYS (never younger ones), nightly.
-    "plans-prune-audit-log": {"task": "plans.prune_audit_log", "schedule": crontab(hour=3, minute=17)},
     "supervision-scan-reminders": {"task": "supervision.scan_reminders",
                                    "schedule": float(env_int("SUPERVISION_SCAN_SECONDS", 600))},
+    # Sign-in audit rows older than AUDIT_RETENTION_DAYS (never younger ones), nightly.
+    "plans-prune-audit-log": {"task": "plans.prune_audit_log", "schedule": crontab(hour=3, minute=17)},
     # Background jobs whose worker died or whose message was lost: re-queue, resend or fail them.
     "background-sweep-jobs": {"task": "background.sweep_jobs", "schedule": float(JOBS_SWEEP_SECONDS)},
 }

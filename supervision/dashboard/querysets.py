@@ -467,7 +467,7 @@ def region_figures(region_ids: list[int], *, now: dt.datetime, against: str = "g
     out = {r: cached[k] for r, k in keys.items() if k in cached}
     missing = [r for r in region_ids if r not in out]
     if missing:
-        tasks = Task.objects.filter(plan__region_id__in=missing)
+        tasks = Task.objects.filter(plan__region_id__in=missing).live()  # withdrawn tasks: in no figure
         facts_by_region = fact_table(tasks, now=now, against=against, by_region=True)
         targets = with_latest_met(Target.objects.filter(measure_id__in=tasks.order_by().values("measure_id")))
         target_counts: dict[int, dict] = {}

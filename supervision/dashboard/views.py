@@ -126,7 +126,10 @@ def _figures_cache_key(scope, params: dict, now) -> str:
     """Figures change when data changes or the day turns. Every write goes through a service that
     writes an AuditEntry, and reports are append-only rows, so the newest ids of both name the
     state of the data (two index-only lookups); the date names the state of `now`."""
-    last_audit = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    # login events (accounts) are audit rows too but change no figure: left out, or every sign-in
+    # would empty the cache at month-end
+    last_audit = (AuditEntry.objects.exclude(object_type="auth.user").order_by("-id")
+                  .values_list("id", flat=True).first())
     last_report = ProgressReport.objects.order_by("-id").values_list("id", flat=True).first()
     raw = json.dumps([scope.role, sorted(scope.region_ids), scope.unit_id, params, str(timezone.localdate(now)),
                       last_audit, last_report], sort_keys=True, default=str)
@@ -160,7 +163,11 @@ def dashboard(request):
     errors = _invalid(fs)
     tasks = fs.qs if not errors else Task.objects.none()
     plan_id = int(params["plan"]) if str(params.get("plan", "")).isdigit() else None
-    d = dashboard_figures(request, tasks, params, now=now, plan_id=plan_id)
+    if errors:  # refused filter: zeros, never cached (the key holds only the accepted values)
+        d = agg.build(tasks, now=now, plan_id=plan_id, against=ontime_against(params.get("against")))
+        d.computed_at = now
+    else:
+        d = dashboard_figures(request, tasks, params, now=now, plan_id=plan_id)
     if plan_id:
         plan = Plan.objects.filter(pk=plan_id).only("report_day", "report_cycle").first()
         if plan:

@@ -27,6 +27,13 @@ def test_it_prunes_only_rows_past_the_retention(settings):
     assert prune_audit_log() == 0  # running again changes nothing
 
 
+def test_it_keeps_the_plan_and_task_history_whatever_its_age(settings):
+    now = timezone.now()
+    e = AuditEntry.objects.create(action="plan_publish", object_type="plans.plan", object_id="1")
+    AuditEntry.objects.filter(pk=e.pk).update(at=now - dt.timedelta(days=800))
+    assert prune_audit_log() == 0 and AuditEntry.objects.filter(pk=e.pk).exists()
+
+
 def test_it_never_keeps_less_than_180_days_whatever_the_setting(settings):
     now = timezone.now()
     settings.AUDIT_RETENTION_DAYS = 7  # refused at start-up; and the job would not obey it either
