@@ -157,9 +157,9 @@ def my_tasks(request):
     for t in tasks:
         key = GROUPS[t.group_rank][0] if own_unit else "all"
         t.status_label = TaskStatus(t.status_db).label
-        # 填报本期 only where the report form would accept this user: an open task not yet reported
-        # for the period, of a unit the user reports for.
-        t.can_report = key == "report_due" and t.pk in writable
+        # 填报本期 only where the report form would accept this user: an open task of a unit the user
+        # reports for (one created after the period's due day owes nothing yet, but may be reported).
+        t.can_report = key not in ("done", "all") and t.pk in writable
         if own_unit and groups and groups[-1][0] == key:
             groups[-1][2].append(t)
         elif own_unit:
