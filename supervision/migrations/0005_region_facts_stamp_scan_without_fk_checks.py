@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='RegionFactsStamp',
             fields=[
-                ('region', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True,
+                ('region', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True,
                                                 related_name='+', serialize=False, to='plans.region',
                                                 verbose_name='区域')),
                 ('version', models.BigIntegerField(default=0, verbose_name='版本')),
