@@ -20,7 +20,7 @@ from supervision.exports.services import export_job_create
 from .conftest import beat, env, report, wait_for, worker, worker_ready
 from .test_worker_killed import SEED
 
-pytestmark = [pytest.mark.slow, pytest.mark.faults, pytest.mark.django_db(transaction=True),
+pytestmark = [pytest.mark.slow, pytest.mark.faults, pytest.mark.isolated, pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(not settings.REDIS_URL, reason="Redis 才有可停止的消息服务（SQLite 传输随库即在）"),
               pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server 未安装")]
 
