@@ -46,6 +46,9 @@ def cast(db) -> Cast:
 # --- Browser (Playwright driving Debian's chromium) --------------------------------------
 SCREENSHOTS = __import__("pathlib").Path(__file__).parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
+# An upper bound for one browser step, not an expectation: CI runs the two back ends' suites side by
+# side on two cores, where a page that takes 1 s alone may take several.
+BROWSER_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +66,7 @@ def page(browser):
     """A 1366x768 office-browser page in Chinese; use browser.new_page(viewport=...) for phones."""
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     pg = context.new_page()
-    pg.set_default_timeout(15000)
+    pg.set_default_timeout(BROWSER_TIMEOUT_MS)
     yield pg
     context.close()
 

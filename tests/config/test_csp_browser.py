@@ -4,7 +4,7 @@ policy on and the browser reports no violation."""
 import pytest
 
 from plans.choices import PlanStatus
-from tests.conftest import Cast, browser_login, screenshot
+from tests.conftest import BROWSER_TIMEOUT_MS, Cast, browser_login, screenshot
 from tests.factories import MeasureFactory, TargetFactory, TaskFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +40,7 @@ def test_it_loads_the_busiest_pages_under_the_csp_without_a_violation(live_serve
     def new_page():
         ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
         pg = ctx.new_page()
-        pg.set_default_timeout(15000)
+        pg.set_default_timeout(BROWSER_TIMEOUT_MS)
         return ctx, pg
 
     # the supervisor's dashboard (ECharts)

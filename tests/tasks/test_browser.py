@@ -7,7 +7,7 @@ from django.utils import timezone
 from plans.choices import UnitRole
 from tasks.models import ProgressReport
 from tasks.services import current_period, period_for, task_report_submit
-from tests.conftest import SCREENSHOTS, Cast, browser_login, screenshot
+from tests.conftest import BROWSER_TIMEOUT_MS, SCREENSHOTS, Cast, browser_login, screenshot
 from tests.factories import MeasureFactory, TargetFactory, TaskFactory
 
 from .conftest import PDF, prev_month, report_data
@@ -21,7 +21,7 @@ VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 375, 
 def staff_page(request, browser, live_server):
     context = browser.new_context(viewport=VIEWPORTS[request.param], locale="zh-CN")
     pg = context.new_page()
-    pg.set_default_timeout(15000)
+    pg.set_default_timeout(BROWSER_TIMEOUT_MS)
     pg.viewport_name = request.param
     yield pg
     context.close()
@@ -103,7 +103,7 @@ def test_it_keeps_a_draft_across_a_reload(live_server, staff_page):
     browser_login(page, live_server, "staff")
     page.goto(f"{live_server.url}/tasks/{task.pk}/report/")
     page.fill("#id_done_text", "写到一半，手机没电了")
-    page.wait_for_selector("#autosave-status:has-text('草稿已自动保存')", timeout=10000)
+    page.wait_for_selector("#autosave-status:has-text('草稿已自动保存')", timeout=BROWSER_TIMEOUT_MS)
     page.reload()
     assert page.input_value("#id_done_text") == "写到一半，手机没电了"
     assert "已恢复您" in page.inner_text(".messages")
@@ -142,15 +142,15 @@ def test_it_keeps_what_was_typed_when_the_login_expires(live_server, staff_page)
     form_url = f"{live_server.url}/tasks/{task.pk}/report/"
     page.goto(form_url)
     page.fill("#id_done_text", "第一段")
-    page.wait_for_selector("#autosave-status:has-text('草稿已自动保存')", timeout=10000)
+    page.wait_for_selector("#autosave-status:has-text('草稿已自动保存')", timeout=BROWSER_TIMEOUT_MS)
     page.context.clear_cookies()  # the session expires while the user keeps typing
     page.fill("#id_done_text", "第一段，第二段也写好了")
-    page.wait_for_selector("#autosave-status:has-text('内容已保存在本机')", timeout=10000)
+    page.wait_for_selector("#autosave-status:has-text('内容已保存在本机')", timeout=BROWSER_TIMEOUT_MS)
     screenshot(page, f"tasks-{tag}-7-session-expired")
     browser_login(page, live_server, "staff")
     page.goto(form_url)
     assert page.input_value("#id_done_text") == "第一段，第二段也写好了"
-    page.wait_for_selector("#autosave-status:has-text('草稿已自动保存')", timeout=10000)
+    page.wait_for_selector("#autosave-status:has-text('草稿已自动保存')", timeout=BROWSER_TIMEOUT_MS)
 
 
 def test_it_lets_the_lead_unit_consolidate_its_co_units_reports(live_server, staff_page):
@@ -194,7 +194,7 @@ def test_it_shows_the_first_task_and_the_success_message_on_a_phone(live_server,
                     unit=cast.unit)
     context = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     try:
         browser_login(page, live_server, "staff")
         page.wait_for_selector(".task-item")
