@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -66,14 +65,15 @@ def convert_to_docx(data: bytes, filename: str = "") -> bytes:
                "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": ""}
 
         # no file it writes (profile, output) may grow past the cap, 8 MB at least for the profile;
-        # the output itself is checked against the cap below
+        # the output itself is checked against the cap below. The limit is set by util-linux's
+        # prlimit rather than a preexec_fn: the worker may run threads (Celery's threads pool on the
+        # embedded default), and Python documents preexec_fn as unsafe in a threaded process.
         fsize = max(cap, 8 * 1024 * 1024) + 1
-
-        def limits():  # in the child, before exec
-            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-
+        prlimit = shutil.which("prlimit")
+        if prlimit:
+            cmd = [prlimit, f"--fsize={fsize}", "--"] + cmd
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                cwd=tmp, env=env, preexec_fn=limits, start_new_session=True)
+                                cwd=tmp, env=env, start_new_session=True)
         try:
             log, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as e:
