@@ -1,0 +1,109 @@
+"""Carry-over on the pages: 延续自 links on the review page (confirm / reject), dropped commitments on
+the plan page and the dashboard, a measure's history on the task page."""
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.choices import PlanStatus, UnitRole
+from plans.models import AuditEntry, MeasureUnit
+from plans.services import plan_publish
+from publishing.carryover import measure_link_decide
+from publishing.choices import LinkStatus
+from publishing.models import MeasureLink
+from tests.factories import MeasureFactory, PlanFactory, TaskFactory
+
+
+@pytest.fixture
+def years(cast):
+    """A 2025 plan (published, tasks) and a 2026 draft of the same district, one suggested link."""
+    old_plan = PlanFactory(region=cast.region, year=2025, title="铁西区2025年优化营商环境55条")
+    old = MeasureFactory(plan=old_plan, label="12.", path="12.", title="推行水电气暖网联合报装")
+    dropped = MeasureFactory(plan=old_plan, label="13.", path="13.", title="开展首店经济培育")
+    done = MeasureFactory(plan=old_plan, label="14.", path="14.", title="建设政务服务驿站")
+    for m in (old, dropped, done):
+        TaskFactory(measure=m, unit=cast.unit)
+    done.tasks.update(closed_at=timezone.now())
+    new_plan = PlanFactory(region=cast.region, year=2026, status=PlanStatus.DRAFT)
+    new = MeasureFactory(plan=new_plan, label="3.", path="一/3.", title="深化水电气暖网联合报装")
+    MeasureUnit.objects.create(measure=new, name_as_printed="区数据局", unit=cast.unit, role=UnitRole.LEAD)
+    link = MeasureLink.objects.create(measure=new, predecessor=old, score=0.61, reason="标题共同词：联合报装")
+    return type("Years", (), {"old_plan": old_plan, "old": old, "dropped": dropped, "new_plan": new_plan,
+                              "new": new, "link": link})
+
+
+def test_it_shows_the_link_on_the_review_page_with_score_and_reason(client, cast, years):
+    client.force_login(cast.admin)
+    body = client.get(reverse("plans:review", args=[years.new_plan.pk])).content.decode()
+    assert "延续自" in body and "2025年方案 第12条" in body and "0.61" in body and "标题共同词：联合报装" in body
+    assert f'href="/plans/{years.old_plan.pk}/#m{years.old.pk}"' in body
+    assert reverse("publishing:link_decide", args=[years.link.pk]) in body and "确认延续" in body
+
+
+def test_it_confirms_and_rejects_a_link_by_post_and_audits_it(client, cast, years):
+    client.force_login(cast.admin)
+    url = reverse("publishing:link_decide", args=[years.link.pk])
+    assert client.get(url).status_code == 405
+    resp = client.post(url, {"decision": "confirm"})
+    assert resp.status_code == 302 and resp["Location"].endswith(f"/plans/{years.new_plan.pk}/review/#m{years.new.pk}")
+    years.link.refresh_from_db()
+    assert years.link.status == LinkStatus.CONFIRMED and years.link.decided_by == cast.admin
+    client.post(url, {"decision": "reject"})
+    years.link.refresh_from_db()
+    assert years.link.status == LinkStatus.REJECTED
+    assert AuditEntry.objects.filter(action__in=["measure_link_confirm", "measure_link_reject"]).count() == 2
+    client.post(url, {"decision": "junk"})
+    years.link.refresh_from_db()
+    assert years.link.status == LinkStatus.REJECTED
+
+
+def test_it_lets_only_those_who_edit_the_plan_decide(client, cast, years):
+    url = reverse("publishing:link_decide", args=[years.link.pk])
+    for user in (cast.staff, cast.supervisor):
+        client.force_login(user)
+        assert client.post(url, {"decision": "confirm"}).status_code == 404
+    years.link.refresh_from_db()
+    assert years.link.status == LinkStatus.SUGGESTED
+
+
+def test_it_keeps_a_confirmed_link_through_publishing(cast, years):
+    measure_link_decide(link=years.link, actor=cast.admin, confirm=True)
+    assert plan_publish(plan=years.new_plan, actor=cast.admin) == 1
+    plan_publish(plan=years.new_plan, actor=cast.admin)  # a second publish (a revision) too
+    years.link.refresh_from_db()
+    assert years.link.status == LinkStatus.CONFIRMED and years.link.measure_id == years.new.pk
+
+
+def test_it_lists_the_dropped_commitments_on_the_plan_page(client, cast, years):
+    client.force_login(cast.admin)
+    body = client.get(reverse("plans:detail", args=[years.new_plan.pk])).content.decode()
+    assert 'id="dropped"' in body and "开展首店经济培育" in body and "2025年方案 第13条" in body
+    assert "建设政务服务驿站" not in body  # finished
+    assert body.count("推行水电气暖网联合报装") == 0  # continued by a suggested link
+    measure_link_decide(link=years.link, actor=cast.admin, confirm=False)
+    body = client.get(reverse("publishing:dropped", args=[years.new_plan.pk])).content.decode()
+    assert "推行水电气暖网联合报装" in body and "开展首店经济培育" in body
+
+
+def test_it_shows_the_dropped_commitments_only_within_the_users_scope(client, cast, years):
+    client.force_login(cast.other_staff)  # no task in either plan
+    assert client.get(reverse("publishing:dropped", args=[years.new_plan.pk])).status_code == 404
+
+
+def test_it_shows_a_measures_history_across_years_on_the_task_page(client, cast, years):
+    plan_publish(plan=years.new_plan, actor=cast.admin)
+    task = years.new.tasks.get()
+    client.force_login(cast.staff)
+    body = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert 'id="carryover-history"' in body and "2025年" in body and "推行水电气暖网联合报装" in body
+    assert "待确认" in body  # the link is only suggested
+    old_task = years.old.tasks.get()
+    body = client.get(reverse("tasks:detail", args=[old_task.pk])).content.decode()
+    assert "深化水电气暖网联合报装" in body  # the later year, from the earlier task's page
+    measure_link_decide(link=years.link, actor=cast.admin, confirm=False)
+    body = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert 'id="carryover-history"' not in body
+
+
+def test_it_shows_no_dropped_section_on_a_first_plan(client, cast, years):
+    client.force_login(cast.admin)
+    assert 'id="dropped"' not in client.get(reverse("plans:detail", args=[years.old_plan.pk])).content.decode()
