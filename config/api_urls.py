@@ -5,6 +5,7 @@ from accounts.api.views import TokenRotateView
 from indicators.api.views import TargetViewSet
 from plans.api.views import MeasureViewSet, PlanViewSet, UnitViewSet
 from publishing.api.views import ArticleViewSet
+from supervision.api.dashboard import IndicatorFiguresView
 from supervision.api.views import CompletionReviewViewSet, ExtensionReviewViewSet, NotificationViewSet, UrgeViewSet
 from tasks.api.views import ProgressReportViewSet, TaskViewSet
 
@@ -21,4 +22,6 @@ router.register("extension-requests", ExtensionReviewViewSet, basename="extensio
 router.register("completion-applications", CompletionReviewViewSet, basename="completion-application")
 router.register("articles", ArticleViewSet, basename="article")
 
-urlpatterns = [path("token/rotate/", TokenRotateView.as_view(), name="token-rotate"), *router.urls]
+urlpatterns = [path("token/rotate/", TokenRotateView.as_view(), name="token-rotate"),
+               path("dashboard/indicators/", IndicatorFiguresView.as_view(), name="dashboard-indicators"),
+               *router.urls]
