@@ -107,3 +107,21 @@ def test_it_shows_a_measures_history_across_years_on_the_task_page(client, cast,
 def test_it_shows_no_dropped_section_on_a_first_plan(client, cast, years):
     client.force_login(cast.admin)
     assert 'id="dropped"' not in client.get(reverse("plans:detail", args=[years.old_plan.pk])).content.decode()
+
+
+def test_it_serves_links_and_dropped_commitments_over_the_api(client, cast, years):
+    client.force_login(cast.staff)  # sees the 2025 plan (its unit has tasks there), not the 2026 draft
+    assert client.get("/api/measure-links/").json()["results"] == []
+    assert client.post(f"/api/measure-links/{years.link.pk}/decide/", {"decision": "confirm"}).status_code == 404
+    client.force_login(cast.supervisor)
+    rows = client.get(f"/api/measure-links/?plan={years.new_plan.pk}").json()["results"]
+    assert [(r["id"], r["predecessor_year"], r["predecessor_number"]) for r in rows] == [(years.link.pk, 2025, "第12条")]
+    assert client.post(f"/api/measure-links/{years.link.pk}/decide/", {"decision": "confirm"}).status_code == 403
+    client.force_login(cast.admin)
+    assert client.post(f"/api/measure-links/{years.link.pk}/decide/", {"decision": "maybe"}).status_code == 400
+    resp = client.post(f"/api/measure-links/{years.link.pk}/decide/", {"decision": "reject"})
+    assert resp.status_code == 200 and resp.json()["status"] == "rejected"
+    dropped = client.get(f"/api/measure-links/dropped/?plan={years.new_plan.pk}").json()
+    assert {d["title"] for d in dropped} == {"推行水电气暖网联合报装", "开展首店经济培育"}
+    assert client.get("/api/measure-links/dropped/?plan=99999999999").status_code == 404
+    assert "indicator_primary" in client.get(f"/api/measures/{years.new.pk}/").json()
