@@ -95,8 +95,29 @@ def dropped_by_plan(user, params: dict, *, limit: int = MAX_DROPPED_PLANS) -> li
     return out
 
 
-def panels(request, tasks: QuerySet, params: dict, *, now, against: str = "granted") -> dict:
-    """The context the dashboard template's panel includes read."""
+def panels(request, tasks: QuerySet, params: dict, *, now, against: str = "granted", cacheable: bool = True) -> dict:
+    """The context the dashboard template's panel includes read. Cached like the main figures (the
+    same key: scope, filters, day, newest audit row and report; every write these panels read is
+    audited or is a report), for DASHBOARD_CACHE_SECONDS; a refused filter is never cached."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from plans.querysets import scope_of
+
+    from .views import _figures_cache_key
+
+    ttl = getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
+    if not (ttl and cacheable):
+        return _panels(request, tasks, params, now=now, against=against)
+    key = _figures_cache_key(scope_of(request.user), params, now) + ":panels"
+    ctx = cache.get(key)
+    if ctx is None:
+        ctx = _panels(request, tasks, params, now=now, against=against)
+        cache.set(key, ctx, ttl)
+    return ctx
+
+
+def _panels(request, tasks: QuerySet, params: dict, *, now, against: str) -> dict:
     from django.urls import reverse
 
     from .views import link

@@ -210,7 +210,8 @@ def dashboard(request):
     }
     from .panels import panels  # issue 14's panels: indicators, quality flags, dropped commitments
 
-    ctx.update(panels(request, tasks, params, now=now, against=ontime_against(params.get("against"))))
+    ctx.update(panels(request, tasks, params, now=now, against=ontime_against(params.get("against")),
+                      cacheable=not errors))
     return render(request, "dashboard/index.html", ctx)
 
 

@@ -135,3 +135,14 @@ def test_it_counts_dropped_commitments_on_the_dashboard(world, client):
     assert f"/library/plans/{c.plan.pk}/dropped/" in panel and '"dropped-count"' in panel
     assert 'class="dropped-count" href="/library/plans/%d/dropped/">1<' % c.plan.pk in panel
     assert "开展首店经济培育" in client.get(f"/library/plans/{c.plan.pk}/dropped/").content.decode()
+
+
+def test_it_caches_the_panels_until_a_write(world, client, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    c = world.cast
+    client.force_login(c.supervisor)
+    panel = lambda: client.get("/dashboard/").content.decode().split('id="quality-panel"')[1].split("</section>")[0]  # noqa: E731
+    assert "没有带提示的进展" in panel()
+    ProgressReport.objects.create(task=world.t3_unit, period=dt.date(2026, 3, 1), status="in_progress",
+                                  done_text="推进中", submitted_by=c.staff, quality_flags=FLAG)
+    assert c.unit.name in panel()  # a new report is a new state of the data
