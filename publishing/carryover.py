@@ -229,7 +229,8 @@ def article_number(measure) -> str:
     label = (measure.label or "").strip().rstrip(".、．:：")
     if label.isdigit():
         return f"第{int(label)}条"
-    return f"第{measure.path or measure.label}项" if (measure.path or measure.label) else ""
+    where = (measure.path or measure.label or "").replace("/", "")
+    return f"第{where}项" if where else ""
 
 
 def links_by_measure(plan) -> dict[int, list]:

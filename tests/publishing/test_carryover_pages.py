@@ -125,3 +125,19 @@ def test_it_serves_links_and_dropped_commitments_over_the_api(client, cast, year
     assert {d["title"] for d in dropped} == {"推行水电气暖网联合报装", "开展首店经济培育"}
     assert client.get("/api/measure-links/dropped/?plan=99999999999").status_code == 404
     assert "indicator_primary" in client.get(f"/api/measures/{years.new.pk}/").json()
+
+
+def test_it_shows_the_plan_page_when_a_revision_has_no_actor(client, cast, years):
+    """The demo imports and publishes without a user: the history says 系统 (it used to raise)."""
+    plan_publish(plan=years.new_plan, actor=None)
+    client.force_login(cast.admin)
+    body = client.get(reverse("plans:detail", args=[years.new_plan.pk])).content.decode()
+    assert "系统" in body.split('id="history"')[1]
+
+
+def test_it_cites_an_unnumbered_measure_by_its_label_path():
+    from publishing.carryover import article_number
+    from plans.models import Measure
+
+    assert article_number(Measure(label="12.", path="一/12.")) == "第12条"
+    assert article_number(Measure(label="（二十）", path="四/（二十）")) == "第四（二十）项"
