@@ -73,9 +73,10 @@ def quality_by_unit(tasks: QuerySet, *, limit: int = MAX_FLAG_UNITS) -> list[dic
 def dropped_by_plan(user, params: dict, *, limit: int = MAX_DROPPED_PLANS) -> list[dict]:
     """For each region in view, its newest published plan with earlier plans to continue: how many
     earlier measures with unfinished tasks none of its measures continues (publishing.carryover).
-    Follows the region and plan filters; the measures counted are those the user may see."""
+    Follows the region and plan filters; the measures counted are those the user may see. One
+    query for the plans, then one count per plan."""
     from plans.models import Measure, Plan
-    from publishing.carryover import dropped_commitments, has_earlier_plans
+    from publishing.carryover import dropped_commitments
 
     plans = Plan.objects.visible_to(user).filter(status=PlanStatus.PUBLISHED)
     if str(params.get("region", "")).isdigit():
@@ -85,13 +86,21 @@ def dropped_by_plan(user, params: dict, *, limit: int = MAX_DROPPED_PLANS) -> li
     newest: dict[int, Plan] = {}
     for p in plans.select_related("region").order_by("region_id", "-year", "-id"):
         newest.setdefault(p.region_id, p)
+    if not newest:
+        return []
+    # earlier plans may sit in the region or its parent (publishing.carryover's scope), whoever sees them
+    parents = {p.region_id: p.region.parent_id for p in newest.values()}
+    scope = set(parents) | {r for r in parents.values() if r}
+    first_year: dict[int, int] = {}
+    for region_id, year in (Plan.objects.exclude(status=PlanStatus.ARCHIVED).filter(region_id__in=scope)
+                            .values_list("region_id", "year")):
+        first_year[region_id] = min(year, first_year.get(region_id, year))
     visible = Measure.objects.visible_to(user).values("pk")
     out = []
     for p in list(newest.values())[:limit]:
-        if not has_earlier_plans(p):
-            continue
-        n = dropped_commitments(p).filter(pk__in=visible).count()
-        out.append({"plan": p, "n": n})
+        if not any(first_year.get(r, p.year) < p.year for r in (p.region_id, parents[p.region_id]) if r):
+            continue  # a first plan drops nothing
+        out.append({"plan": p, "n": dropped_commitments(p).filter(pk__in=visible).count()})
     return out
 
 
