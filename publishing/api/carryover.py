@@ -80,7 +80,8 @@ class MeasureLinkViewSet(viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied("只有管理员可以确认或否定延续关系。")
         s = DecisionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        link = measure_link_decide(link=link, actor=request.user, confirm=s.validated_data["decision"] == LinkDecision.CONFIRM)
+        confirm = s.validated_data["decision"] == LinkDecision.CONFIRM
+        link = measure_link_decide(link=link, actor=request.user, confirm=confirm)
         return Response(MeasureLinkSerializer(link).data)
 
     @extend_schema(parameters=[OpenApiParameter("plan", int, required=True, description="方案 ID")],

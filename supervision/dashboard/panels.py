@@ -139,5 +139,6 @@ def _panels(request, tasks: QuerySet, params: dict, *, now, against: str) -> dic
     dropped = dropped_by_plan(request.user, params)
     for d in dropped:
         d["url"] = reverse("publishing:dropped", args=[d["plan"].pk])
-    return {"indicator_panel": ind, "quality_panel": flags, "quality_all_url": link("dashboard:tasks", params, quality="flagged"),
+    return {"indicator_panel": ind, "quality_panel": flags,
+            "quality_all_url": link("dashboard:tasks", params, quality="flagged"),
             "dropped_panel": dropped, "dropped_total": sum(d["n"] for d in dropped)}

@@ -141,7 +141,9 @@ def test_it_caches_the_panels_until_a_write(world, client, settings):
     settings.DASHBOARD_CACHE_SECONDS = 300
     c = world.cast
     client.force_login(c.supervisor)
-    panel = lambda: client.get("/dashboard/").content.decode().split('id="quality-panel"')[1].split("</section>")[0]  # noqa: E731
+    def panel():
+        return client.get("/dashboard/").content.decode().split('id="quality-panel"')[1].split("</section>")[0]
+
     assert "没有带提示的进展" in panel()
     ProgressReport.objects.create(task=world.t3_unit, period=dt.date(2026, 3, 1), status="in_progress",
                                   done_text="推进中", submitted_by=c.staff, quality_flags=FLAG)
