@@ -141,3 +141,37 @@ def test_it_cites_an_unnumbered_measure_by_its_label_path():
 
     assert article_number(Measure(label="12.", path="一/12.")) == "第12条"
     assert article_number(Measure(label="（二十）", path="四/（二十）")) == "第四（二十）项"
+
+
+def test_it_keeps_a_decision_through_a_revised_import(cast):
+    """Re-importing a revised 2026 file (measures matched by label path) keeps the admin's decisions."""
+    from pathlib import Path
+
+    from plans.importers import parse_path
+    from plans.services import plan_import
+
+    seeds = Path(__file__).resolve().parents[2] / "fixtures" / "seeds"
+    old_path, new_path = next(seeds.glob("001_*.txt")), next(seeds.glob("000_*.txt"))
+    plan_import(tree=parse_path(old_path), region=cast.region, source_name=old_path.name,
+                source_bytes=old_path.read_bytes())
+    tree = parse_path(new_path)
+    new = plan_import(tree=tree, region=cast.region, source_name=new_path.name,
+                      source_bytes=new_path.read_bytes()).plan
+    confirmed = MeasureLink.objects.filter(measure__plan=new).order_by("-score").first()
+    rejected = MeasureLink.objects.filter(measure__plan=new).order_by("-score")[1]
+    measure_link_decide(link=confirmed, actor=cast.admin, confirm=True)
+    measure_link_decide(link=rejected, actor=cast.admin, confirm=False)
+
+    def touch(items):
+        for it in items:
+            if it.get("actionable") and it.get("text"):
+                it["text"] += "（修订）"
+            touch(it.get("children") or [])
+
+    touch(tree["items"])
+    result = plan_import(tree=tree, region=cast.region, source_name=new_path.name,
+                         source_bytes=new_path.read_bytes() + b"\n")
+    assert result.plan.pk == new.pk and result.diff.changed
+    confirmed.refresh_from_db()
+    rejected.refresh_from_db()
+    assert (confirmed.status, rejected.status) == (LinkStatus.CONFIRMED, LinkStatus.REJECTED)
