@@ -4,7 +4,9 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.views import TokenRotateView
 from indicators.api.views import TargetViewSet
 from plans.api.views import MeasureViewSet, PlanViewSet, UnitViewSet
+from publishing.api.carryover import MeasureLinkViewSet
 from publishing.api.views import ArticleViewSet
+from supervision.api.dashboard import IndicatorFiguresView
 from supervision.api.views import CompletionReviewViewSet, ExtensionReviewViewSet, NotificationViewSet, UrgeViewSet
 from tasks.api.views import ProgressReportViewSet, TaskViewSet
 
@@ -20,5 +22,8 @@ router.register("urges", UrgeViewSet, basename="urge")
 router.register("extension-requests", ExtensionReviewViewSet, basename="extension-request")
 router.register("completion-applications", CompletionReviewViewSet, basename="completion-application")
 router.register("articles", ArticleViewSet, basename="article")
+router.register("measure-links", MeasureLinkViewSet, basename="measure-link")
 
-urlpatterns = [path("token/rotate/", TokenRotateView.as_view(), name="token-rotate"), *router.urls]
+urlpatterns = [path("token/rotate/", TokenRotateView.as_view(), name="token-rotate"),
+               path("dashboard/indicators/", IndicatorFiguresView.as_view(), name="dashboard-indicators"),
+               *router.urls]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("dashboard/", include("supervision.dashboard.urls")),
     path("jobs/", include("background.urls")),
     path("library/", include("publishing.urls")),
+    path("indicators/", include("indicators.urls")),
 ]
 # No /media/ route, in any settings: uploads and exports are served only by views that check
 # who may read them (config/files.py).

@@ -219,3 +219,119 @@ def dropped_commitments(plan):
             .exclude(plan__status=PlanStatus.ARCHIVED)
             .filter(Exists(unfinished)).exclude(Exists(continued))
             .select_related("plan").order_by("plan__year", "order"))
+
+
+# --- pages: links of a plan, a measure's history, dropped commitments ----------------------
+
+def article_number(measure) -> str:
+    """How a plan cites one of its measures: 第12条 for a numbered measure (1. / 12、), else the
+    label path (二/（三）)."""
+    label = (measure.label or "").strip().rstrip(".、．:：")
+    if label.isdigit():
+        return f"第{int(label)}条"
+    where = (measure.path or measure.label or "").replace("/", "")
+    return f"第{where}项" if where else ""
+
+
+def links_by_measure(plan) -> dict[int, list]:
+    """{measure id: its predecessor links (all statuses; confirmed, then suggested, then rejected;
+    best score first)} for the measures of `plan`: one query for the review page."""
+    from .choices import LinkStatus
+    from .models import MeasureLink
+
+    rank = {LinkStatus.CONFIRMED: 0, LinkStatus.SUGGESTED: 1, LinkStatus.REJECTED: 2}
+    out: dict[int, list] = defaultdict(list)
+    for link in (MeasureLink.objects.filter(measure__plan=plan)
+                 .select_related("predecessor", "predecessor__plan", "decided_by")):
+        out[link.measure_id].append(link)
+    for links in out.values():
+        links.sort(key=lambda lk: (rank.get(lk.status, 3), -lk.score, lk.predecessor_id))
+    return dict(out)
+
+
+def _best(links):
+    """The link a chain follows: a confirmed one, else the best suggested one (never a rejected one)."""
+    from .choices import LinkStatus
+
+    live = [lk for lk in links if lk.status != LinkStatus.REJECTED]
+    live.sort(key=lambda lk: (lk.status != LinkStatus.CONFIRMED, -lk.score, lk.pk))
+    return live[0] if live else None
+
+
+MAX_CHAIN = 10
+
+
+def measure_history(measure, *, user, now=None) -> list[dict]:
+    """The measure's chain across plan years, oldest first: each step {"measure", "plan", "link"
+    (the link to the next year's measure, None for the last), "current", "tasks": [(unit name,
+    status label)]}. Follows confirmed links, else the best suggested one; stops at a measure the
+    user may not see (the same `visible_to` rule as every page)."""
+    from django.utils import timezone
+
+    from plans.models import Measure
+    from tasks.choices import TaskStatus
+    from tasks.models import Task
+
+    from .models import MeasureLink
+
+    visible = Measure.objects.visible_to(user) if user is not None else Measure.objects.none()
+    links = MeasureLink.objects.select_related("measure__plan", "predecessor__plan")
+    back: list = []  # links from `measure` going back in time
+    seen = {measure.pk}
+    cur = measure
+    for _ in range(MAX_CHAIN):
+        lk = _best(list(links.filter(measure=cur, predecessor__in=visible)))
+        if lk is None or lk.predecessor_id in seen:
+            break
+        back.append(lk)
+        seen.add(lk.predecessor_id)
+        cur = lk.predecessor
+    forward: list = []
+    cur = measure
+    for _ in range(MAX_CHAIN):
+        lk = _best(list(links.filter(predecessor=cur, measure__in=visible)))
+        if lk is None or lk.measure_id in seen:
+            break
+        forward.append(lk)
+        seen.add(lk.measure_id)
+        cur = lk.measure
+    if not back and not forward:
+        return []
+    steps = [(lk.predecessor, lk) for lk in reversed(back)] + [(measure, forward[0] if forward else None)]
+    steps += [(lk.measure, forward[i + 1] if i + 1 < len(forward) else None) for i, lk in enumerate(forward)]
+    label = dict(TaskStatus.choices)
+    tasks: dict[int, list] = defaultdict(list)
+    for t in (Task.objects.visible_to(user).filter(measure_id__in=[m.pk for m, _ in steps])
+              .with_status(now=now or timezone.now()).select_related("unit").order_by("role", "unit__name")):
+        tasks[t.measure_id].append((t.unit.name, label.get(t.status_db, t.status_db)))
+    return [{"measure": m, "plan": m.plan, "link": lk, "current": m.pk == measure.pk, "tasks": tasks[m.pk]}
+            for m, lk in steps]
+
+
+def has_earlier_plans(plan) -> bool:
+    """Whether `plan` has earlier-year plans it could continue (same region or its parent)."""
+    from plans.choices import PlanStatus
+    from plans.models import Plan
+
+    return (Plan.objects.filter(region_id__in=_scope_regions(plan.region), year__lt=plan.year)
+            .exclude(status=PlanStatus.ARCHIVED).exists())
+
+
+def dropped_commitment_rows(plan, *, user, now=None) -> list[dict]:
+    """`dropped_commitments(plan)` as the user may see them, each with its unfinished tasks:
+    [{"measure", "plan", "tasks": [(unit name, status label)]}]."""
+    from django.utils import timezone
+
+    from plans.models import Measure
+    from tasks.choices import TaskStatus
+    from tasks.models import Task
+
+    if user is None:
+        return []
+    measures = list(dropped_commitments(plan).filter(pk__in=Measure.objects.visible_to(user).values("pk")))
+    label = dict(TaskStatus.choices)
+    tasks: dict[int, list] = defaultdict(list)
+    for t in (Task.objects.visible_to(user).open().filter(measure_id__in=[m.pk for m in measures])
+              .with_status(now=now or timezone.now()).select_related("unit").order_by("role", "unit__name")):
+        tasks[t.measure_id].append((t.unit.name, label.get(t.status_db, t.status_db)))
+    return [{"measure": m, "plan": m.plan, "tasks": tasks[m.pk]} for m in measures]

@@ -47,11 +47,13 @@ class TaskFilterSet(FilterSet):
     target = django_filters.ChoiceFilter(choices=[("met", "已达标"), ("unmet", "未达标"), ("read", "已填报实际值"),
                                                   ("none", "无实际值")],
                                          method="filter_target", label="指标达标")
+    quality = django_filters.ChoiceFilter(choices=[("flagged", "有提示"), ("clean", "无提示")],
+                                          method="filter_quality", label="内容提示")
 
     class Meta:
         model = Task
         fields = ["plan", "region", "unit", "role", "measure", "deadline_after", "deadline_before", "q",
-                  "status", "reported", "ontime", "against", "target"]
+                  "status", "reported", "ontime", "against", "target", "quality"]
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(without_blanks(data), *args, **kwargs)
@@ -106,6 +108,12 @@ class TaskFilterSet(FilterSet):
         else:
             targets = targets.filter(latest_value__isnull=True)
         return queryset.filter(measure_id__in=targets.values("measure_id"))
+
+    def filter_quality(self, queryset, name, value):
+        """有提示: a report (its newest version) with a gentle note of tasks.quality; 无提示: none."""
+        from .quality import flagged_tasks_q
+
+        return queryset.filter(flagged_tasks_q()) if value == "flagged" else queryset.exclude(flagged_tasks_q())
 
 
 class ProgressReportFilterSet(FilterSet):

@@ -103,3 +103,24 @@ def flagged_counts_by_unit(reports) -> dict[int, int]:
 def flagged_q() -> Q:
     """Filter for lists: reports with at least one flag."""
     return ~Q(quality_flags=[])
+
+
+def flagged_tasks_q() -> Q:
+    """On tasks: the task has a report whose newest version (of its period) carries a flag. A
+    corrected version without flags clears it. Serves the 有提示/无提示 filter of the task lists."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import ProgressReport
+
+    flagged = ProgressReport.objects.filter(task_id=OuterRef("pk")).latest_versions().filter(flagged_q())
+    return Q(Exists(flagged))
+
+
+def flagged_by_unit(reports) -> list[dict]:
+    """Per unit, over a ProgressReport queryset (give it the latest versions): reports with at least
+    one flag and the tasks they belong to, most first. [{"unit_id", "unit", "region", "reports",
+    "tasks"}]."""
+    rows = (reports.filter(flagged_q()).values("task__unit_id", "task__unit__name", "task__unit__region__name")
+            .annotate(n=Count("id"), t=Count("task_id", distinct=True)).order_by("-n", "task__unit__name"))
+    return [{"unit_id": r["task__unit_id"], "unit": r["task__unit__name"], "region": r["task__unit__region__name"],
+             "reports": r["n"], "tasks": r["t"]} for r in rows]

@@ -245,6 +245,8 @@ def task_detail(request, pk: int):
         + list(task.unit.urges.filter(task__isnull=True, responded_at__isnull=True)
                .select_related("created_by")),
         "can_urge": scope.is_supervisor or scope.is_admin,
+        # the gentle notes on report text (tasks.quality): the clerk saw them on submitting
+        "show_flags": scope.is_supervisor or scope.is_admin,
         "period": current, "reported_now": any(r.period == current.start for r in history),
     }
     return render(request, "tasks/task_detail.html", context)

@@ -270,6 +270,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "plans.choices.PlanStatus",
         "ReportStatusEnum": "tasks.choices.ReportStatus",
+        "DecisionEnum": "tasks.choices.Decision",  # keeps its name beside the links' decision below
+        "MeasureLinkStatusEnum": "publishing.choices.LinkStatus",
+        "NationalIndicatorEnum": "plans.choices.NationalIndicator",
+        "MeasureLinkDecisionEnum": "publishing.choices.LinkDecision",
     },
 }
 

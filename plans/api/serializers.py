@@ -30,4 +30,5 @@ class MeasureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Measure
         fields = ["id", "plan", "parent", "label", "level", "path", "title", "text", "actionable", "order",
-                  "deadline_text", "deadline", "ongoing", "recurring", "units"]
+                  "deadline_text", "deadline", "ongoing", "recurring", "units", "indicator_primary",
+                  "indicator_secondary"]

@@ -208,6 +208,10 @@ def dashboard(request):
         },
         **filter_choices(request, params),
     }
+    from .panels import panels  # issue 14's panels: indicators, quality flags, dropped commitments
+
+    ctx.update(panels(request, tasks, params, now=now, against=ontime_against(params.get("against")),
+                      cacheable=not errors))
     return render(request, "dashboard/index.html", ctx)
 
 

@@ -174,7 +174,7 @@ def substance(text: str) -> str:
 def is_substantive(report) -> bool:
     """A report worth quoting: not a 本期无变化 carry-over, and saying something beyond 套话 — at
     least a dozen characters of its own, with a figure or a finished step."""
-    if report.no_change:
+    if report.no_change or report.quality_flags:  # a report with a gentle note (tasks.quality) is never quoted
         return False
     rest = substance(report.done_text)
     return len(rest) >= 12 and (bool(re.search(r"\d", rest)) or report.status == ReportStatus.DONE
@@ -239,7 +239,7 @@ def bulletin_data(tasks: QuerySet, *, now: dt.datetime, progress=None, against: 
     period = period_start(today)
     pool = list(ProgressReport.objects.latest_versions()
                 .filter(task__in=task_ids, period=period, status__in=[ReportStatus.DONE, ReportStatus.IN_PROGRESS],
-                        no_change=False)
+                        no_change=False, quality_flags=[])
                 .exclude(done_text="").select_related("task__unit", "task__unit__region", "task__measure")
                 .order_by("-percent", "-submitted_at")[:HIGHLIGHT_POOL])
     highlights = choose_highlights(pool)
