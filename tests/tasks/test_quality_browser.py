@@ -5,7 +5,7 @@ import pytest
 
 from plans.choices import UnitRole
 from tasks.models import ProgressReport
-from tests.conftest import Cast, browser_login, screenshot
+from tests.conftest import BROWSER_TIMEOUT_MS, Cast, browser_login, screenshot
 from tests.factories import MeasureFactory, TargetFactory, TaskFactory
 
 from .test_browser import submit
@@ -25,7 +25,7 @@ def test_it_shows_the_note_on_submit_on_a_phone_and_the_count_per_unit_on_the_da
 
     context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     browser_login(page, live_server, "staff")
     page.goto(f"{live_server.url}/tasks/{task.pk}/report/")
     page.select_option("#id_status", "in_progress")
@@ -43,7 +43,7 @@ def test_it_shows_the_note_on_submit_on_a_phone_and_the_count_per_unit_on_the_da
 
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     browser_login(page, live_server, "supervisor")
     page.goto(f"{live_server.url}/dashboard/")
     panel = page.locator("#quality-panel")
