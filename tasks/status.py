@@ -187,6 +187,12 @@ def owes_current_report_q(today: dt.date) -> Q:
     return functools.reduce(operator.or_, (owes_report_q(period_start(today, c), c) for c in ReportCycle.values))
 
 
+def has_reported(task, start: dt.date) -> bool:
+    """The task has filed the report of the period starting `start` (or a later one): reported_q's
+    comparison on a task in memory (the task page's 已报送 / 待报送)."""
+    return task.latest_report_period is not None and task.latest_report_period >= start
+
+
 def reported_q(today: dt.date) -> Q:
     """本期已报送: a task that owes the current period's report (owes_current_report_q) and whose
     newest report is for that period or later. Reports for periods not yet begun are refused, so

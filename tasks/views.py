@@ -30,7 +30,7 @@ from .services import (
     StaleReportError, TaskActionRefused, open_periods, parse_period, report_draft_save, task_completion_apply,
     task_extension_request, task_report_no_change, task_report_submit,
 )
-from .status import owes_current_report_q, reported_q
+from .status import has_reported, owes_current_report_q, reported_q
 from .workdays import local_date
 
 # The groups of "my tasks", in the order a person should look at them.
@@ -245,7 +245,7 @@ def task_detail(request, pk: int):
         + list(task.unit.urges.filter(task__isnull=True, responded_at__isnull=True)
                .select_related("created_by")),
         "can_urge": supervises(request.user),
-        "period": current, "reported_now": any(r.period == current.start for r in history),
+        "period": current, "reported_now": has_reported(task, current.start),
     }
     return render(request, "tasks/task_detail.html", context)
 
