@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from plans.choices import PlanStatus, Role
 from plans.models import Membership
-from tasks.models import ProgressReport, Task
+from tasks.models import Task
 from tasks.periods import period_due, period_start
 from tasks import status as status_rule
 from tasks.status import owes_report_q
@@ -252,10 +252,9 @@ def scan(*, now: dt.datetime | None = None) -> ScanResult:
             previous = period_start(current - dt.timedelta(days=1), cycle)
             for start in (previous, current):
                 due = period_due(start, cycle, day)
-                reported = ProgressReport.objects.filter(task_id=OuterRef("pk"), period=start)
                 # who owes this period's report: the one rule the dashboard and the lists use
                 tasks = (base.filter(plan__report_day=day).filter(owes_report_q(start, cycle))
-                         .filter(~Exists(reported)))
+                         .filter(~status_rule.filed_report_q(start)))
                 if today > due:
                     kind = ReminderKind.REPORT_MISSING
                 elif today >= add_workdays(due, -status_rule.due_soon_workdays()):

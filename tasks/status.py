@@ -20,7 +20,7 @@ import operator
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from plans.choices import PlanStatus, ReportCycle
@@ -191,6 +191,16 @@ def has_reported(task, start: dt.date) -> bool:
     """The task has filed the report of the period starting `start` (or a later one): reported_q's
     comparison on a task in memory (the task page's 已报送 / 待报送)."""
     return task.latest_report_period is not None and task.latest_report_period >= start
+
+
+def filed_report_q(start: dt.date) -> Exists:
+    """The task has a report (any version) for the period starting `start`: the reminder scan asks it
+    of the current and the previous period. For the current period it agrees with reported_q and
+    has_reported, which read the task row instead (reports for periods not yet begun are refused)."""
+    from django.apps import apps  # tasks.models imports this module
+
+    report = apps.get_model("tasks", "ProgressReport")
+    return Exists(report.objects.filter(task_id=OuterRef("pk"), period=start))
 
 
 def reported_q(today: dt.date) -> Q:
