@@ -3,14 +3,13 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
-from plans.querysets import scope_of
+from plans.rules import supervises
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work is."""
-    scope = scope_of(request.user)
-    if scope.is_admin or scope.is_supervisor:
+    if supervises(request.user):
         return redirect("plans:list")
     return redirect("tasks:mine")
 

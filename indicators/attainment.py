@@ -17,11 +17,6 @@ def _meets(actual: str, op, value) -> Q:
             | when(Op.LT, "lt"))
 
 
-def reading_met_q() -> Q:
-    """On TargetReading rows: the reading meets its target."""
-    return _meets("value", F("target__op"), F("target__value"))
-
-
 def with_latest_met(qs: QuerySet) -> QuerySet:
     """Annotate `latest_met`: True/False for the latest reading, None when there is none."""
     return qs.annotate(latest_met=Case(When(latest_value__isnull=True, then=Value(None)),

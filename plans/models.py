@@ -6,6 +6,7 @@ the vocabulary every other app speaks.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from tree_queries.query import TreeQuerySet
 
 from background.models import BackgroundJob
 
@@ -22,6 +23,9 @@ class Region(models.Model):
     code = models.CharField("区划代码", max_length=20, unique=True)
     parent = models.ForeignKey("self", verbose_name="上级区域", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children")
+
+    # The region tree (省 → 市 → 区) in one recursive query: Region.objects.descendants(region)
+    objects = TreeQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "区域"
@@ -52,10 +56,6 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def is_group(self) -> bool:
-        return self.kind == UnitKind.GROUP
 
 
 class UnitAlias(models.Model):

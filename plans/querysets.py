@@ -5,9 +5,11 @@ every `visible_to` / `editable_by` across the apps builds on it, so pages, API a
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Q
 
 from .choices import PlanStatus, Role
 
@@ -26,28 +28,15 @@ class Scope:
     def is_supervisor(self) -> bool:
         return self.role == Role.SUPERVISOR
 
-    @property
-    def sees_region(self) -> bool:
-        return self.role in (Role.ADMIN, Role.SUPERVISOR)
-
 
 NOBODY = Scope(role=None, unit_id=None, region_ids=frozenset())
 
 
 def region_descendants(region_id: int) -> frozenset[int]:
+    """The region and every region below it: one recursive query (django-tree-queries, Region.objects)."""
     from .models import Region
 
-    pairs = list(Region.objects.values_list("id", "parent_id"))
-    children: dict[int | None, list[int]] = {}
-    for rid, parent in pairs:
-        children.setdefault(parent, []).append(rid)
-    out, stack = {region_id}, [region_id]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in out:
-                out.add(child)
-                stack.append(child)
-    return frozenset(out)
+    return frozenset(Region.objects.descendants(region_id, include_self=True).values_list("id", flat=True))
 
 
 def scope_of(user) -> Scope:
@@ -72,6 +61,19 @@ def scope_of(user) -> Scope:
     return scope
 
 
+def by_scope(qs: models.QuerySet, user, *, region_field: str, member: Callable[[Scope], Q]) -> models.QuerySet:
+    """The ladder a visible_to climbs: an admin sees everything, a supervisor what lies in their
+    regions (`region_field`), a member of a unit what `member(scope)` selects, anyone else nothing."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return qs
+    if scope.is_supervisor:
+        return qs.filter(**{f"{region_field}__in": scope.region_ids})
+    if scope.role is None:
+        return qs.none()
+    return qs.filter(member(scope))
+
+
 def _plan_ids_of_unit(unit_id: int | None):
     from tasks.models import Task
 
@@ -80,12 +82,7 @@ def _plan_ids_of_unit(unit_id: int | None):
 
 class UnitQuerySet(models.QuerySet):
     def visible_to(self, user) -> UnitQuerySet:
-        scope = scope_of(user)
-        if scope.is_admin:
-            return self
-        if scope.role is None:
-            return self.none()
-        return self.filter(region_id__in=scope.region_ids)
+        return by_scope(self, user, region_field="region_id", member=lambda scope: Q(region_id__in=scope.region_ids))
 
 
 class PlanQuerySet(models.QuerySet):

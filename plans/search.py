@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, Case, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
@@ -170,10 +170,14 @@ def _index_missing(qs: QuerySet) -> None:
 def _full_text(qs: QuerySet, vector: str, pq: ParsedQuery) -> QuerySet:
     """PostgreSQL: the rows of qs whose stored tsvector column `vector` matches every query word,
     annotated with `rank` (ts_rank over the query's words, bigrams and characters)."""
-    return (qs.filter(RawSQL(f"{vector} @@ to_tsquery('simple'::regconfig, %s)", [filter_tsquery(pq)],
-                             output_field=BooleanField()))
-            .annotate(rank=RawSQL(f"ts_rank({vector}, to_tsquery('simple'::regconfig, %s))", [rank_tsquery(pq)],
-                                  output_field=FloatField())))
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+
+    # The column exists on PostgreSQL only (added by a migration), so it is not a model field and
+    # is named in SQL; the match and the rank are django.contrib.postgres.search's.
+    tsv = RawSQL(vector, [], output_field=SearchVectorField())
+    return (qs.alias(search_vector=tsv)
+            .filter(search_vector=SearchQuery(filter_tsquery(pq), search_type="raw", config="simple"))
+            .annotate(rank=SearchRank(tsv, SearchQuery(rank_tsquery(pq), search_type="raw", config="simple"))))
 
 
 def search_measures(qs: QuerySet, q: str, *, limit: int = 20, offset: int = 0) -> list[Hit]:

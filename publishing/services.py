@@ -30,10 +30,9 @@ class CompilationImportResult:
 
 
 def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
+    """An ISO date of the compilation's tree; None when absent or malformed (the date is optional)."""
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
 

@@ -28,9 +28,10 @@ from django.utils import timezone
 
 from plans.choices import PlanStatus, Role
 from plans.models import Membership
-from tasks.models import ProgressReport, Task
+from tasks.models import Task
 from tasks.periods import period_due, period_start
-from tasks.querysets import owes_report_q
+from tasks import status as status_rule
+from tasks.status import owes_report_q
 from tasks.workdays import SHANGHAI, add_workdays, is_workday, local_date
 
 from .channels import SENDERS, Message, RateLimited, config_for
@@ -78,7 +79,7 @@ class ScanResult:
 
 
 def _open_tasks():
-    return Task.objects.open().filter(completion_applied_at__isnull=True, plan__status=PlanStatus.PUBLISHED)
+    return Task.objects.filter(status_rule.OPEN, plan__status=PlanStatus.PUBLISHED)
 
 
 def _not_yet(tasks, *, kind: str, period):
@@ -210,12 +211,10 @@ def scan(*, now: dt.datetime | None = None) -> ScanResult:
     now = now or timezone.now()
     today = local_date(now)
     result = ScanResult()
-    n_soon = settings.SUPERVISION_DUE_SOON_WORKDAYS
     with transaction.atomic():
         base = _open_tasks()
-        # 1. Deadline approaching: the same window as TaskStatus.DUE_SOON (see TaskQuerySet.with_status).
-        horizon = add_workdays(today, n_soon + 1)
-        soon = base.filter(eff_deadline__gte=today, eff_deadline__lt=horizon)
+        # 1. Deadline approaching: TaskStatus.DUE_SOON, the one rule of tasks/status.py.
+        soon = base.filter(status_rule.due_soon_q(today))
         result.reminders += _task_reminders(soon, kind=ReminderKind.DEADLINE_APPROACHING, period=F("eff_deadline"),
                                             role=Role.STAFF, now=now)
         # 2. The overdue ladder: rung n when at least `days` working days past the deadline.
@@ -253,13 +252,12 @@ def scan(*, now: dt.datetime | None = None) -> ScanResult:
             previous = period_start(current - dt.timedelta(days=1), cycle)
             for start in (previous, current):
                 due = period_due(start, cycle, day)
-                reported = ProgressReport.objects.filter(task_id=OuterRef("pk"), period=start)
                 # who owes this period's report: the one rule the dashboard and the lists use
                 tasks = (base.filter(plan__report_day=day).filter(owes_report_q(start, cycle))
-                         .filter(~Exists(reported)))
+                         .filter(~status_rule.filed_report_q(start)))
                 if today > due:
                     kind = ReminderKind.REPORT_MISSING
-                elif today >= add_workdays(due, -n_soon):
+                elif today >= add_workdays(due, -status_rule.due_soon_workdays()):
                     kind = ReminderKind.REPORT_DUE_SOON
                 else:
                     continue

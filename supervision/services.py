@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.refusals import Refused
 from plans.choices import Role
 from plans.models import Membership, Unit
 from plans.querysets import scope_of
+from plans.rules import supervises
 from plans.services import audit
 from tasks.choices import Decision
-from tasks.models import CompletionApplication, ExtensionRequest, Task
+from tasks.models import CompletionApplication, DecidedRequest, ExtensionRequest, Task
 from tasks.workdays import local_date
 
 from .channels import webhooks
@@ -23,17 +25,12 @@ from .choices import Channel, ReminderKind, UrgeLevel
 from .models import ChannelConfig, Reminder, Urge
 
 
-class SupervisionRefused(Exception):
-    """A use case refused, with a Chinese message for the page."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class SupervisionRefused(Refused):
+    """A supervision use case refused, with a Chinese message for the page (config.refusals)."""
 
 
 def _require_supervisor(actor) -> None:
-    scope = scope_of(actor)
-    if not (scope.is_supervisor or scope.is_admin):
+    if not supervises(actor):
         raise PermissionDenied("只有督查人员可以进行此操作。")
 
 
@@ -115,26 +112,35 @@ def urge_respond(*, urge: Urge, actor, response: str, now: dt.datetime | None = 
     return urge
 
 
-# --- Extensions ----------------------------------------------------------------------------------
+# --- Extension and close-out review: one decision ---------------------------------------------
+
+def _decide(request: DecidedRequest, *, actor, approve: bool, comment: str, now: dt.datetime,
+            action: str) -> DecidedRequest:
+    """Record a supervisor's decision on a pending request (延期申请, 办结申请) with its audit row;
+    a rejection needs a comment. The caller applies it to the task, in the same transaction."""
+    _require_supervisor(actor)
+    model = type(request)
+    req = model.objects.select_for_update().get(pk=request.pk)
+    _check_task_scope(actor, req.task)
+    if req.decision != Decision.PENDING:
+        raise SupervisionRefused(f"该{model.noun}已{model.verb}，不能重复{model.verb}。")
+    if not approve and not comment.strip():
+        raise SupervisionRefused(f"{model.reject_verb}{model.noun}请填写{model.verb}意见。")
+    req.decision = Decision.APPROVED if approve else Decision.REJECTED
+    req.decided_by, req.decided_at, req.comment = actor, now, comment.strip()
+    req.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
+    audit(actor=actor, action=action, obj=req, task=req.task, before={"decision": Decision.PENDING},
+          after={"decision": req.decision, "comment": req.comment})
+    return req
+
 
 @transaction.atomic
 def extension_decide(*, request: ExtensionRequest, actor, approve: bool, comment: str = "",
                      now: dt.datetime | None = None) -> ExtensionRequest:
     """Approve (the task's granted_deadline becomes the requested date) or reject a 延期申请.
     The request row keeps the history; the task's original deadline is never touched."""
-    _require_supervisor(actor)
     now = now or timezone.now()
-    req = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
-    _check_task_scope(actor, req.task)
-    if req.decision != Decision.PENDING:
-        raise SupervisionRefused("该延期申请已审批，不能重复审批。")
-    if not approve and not comment.strip():
-        raise SupervisionRefused("驳回延期申请请填写审批意见。")
-    req.decision = Decision.APPROVED if approve else Decision.REJECTED
-    req.decided_by, req.decided_at, req.comment = actor, now, comment.strip()
-    req.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
-    audit(actor=actor, action="extension_decide", obj=req, task=req.task, before={"decision": Decision.PENDING},
-          after={"decision": req.decision, "comment": req.comment})
+    req = _decide(request, actor=actor, approve=approve, comment=comment, now=now, action="extension_decide")
     task = _lock(req.task)
     if approve:
         before = _snapshot(task)
@@ -150,25 +156,12 @@ def extension_decide(*, request: ExtensionRequest, actor, approve: bool, comment
     return req
 
 
-# --- Close-out (办结审核 / 销号) ------------------------------------------------------------------
-
 @transaction.atomic
 def completion_review(*, application: CompletionApplication, actor, approve: bool, comment: str = "",
                       now: dt.datetime | None = None) -> CompletionApplication:
     """Approve: the task is closed (销号). Return: the task goes back to in progress with the comment."""
-    _require_supervisor(actor)
     now = now or timezone.now()
-    app = CompletionApplication.objects.select_for_update().get(pk=application.pk)
-    _check_task_scope(actor, app.task)
-    if app.decision != Decision.PENDING:
-        raise SupervisionRefused("该办结申请已审核，不能重复审核。")
-    if not approve and not comment.strip():
-        raise SupervisionRefused("退回办结申请请填写审核意见。")
-    app.decision = Decision.APPROVED if approve else Decision.REJECTED
-    app.decided_by, app.decided_at, app.comment = actor, now, comment.strip()
-    app.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
-    audit(actor=actor, action="completion_review", obj=app, task=app.task, before={"decision": Decision.PENDING},
-          after={"decision": app.decision, "comment": app.comment})
+    app = _decide(application, actor=actor, approve=approve, comment=comment, now=now, action="completion_review")
     task = _lock(app.task)
     before = _snapshot(task)
     if approve:

@@ -2,6 +2,9 @@
 Views only read querysets and call services."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from plans.choices import Role
 from plans.querysets import scope_of
+from plans.rules import supervises
 from tasks.choices import Decision
-from tasks.models import CompletionApplication, ExtensionRequest, Task
+from tasks.models import CompletionApplication, DecidedRequest, ExtensionRequest, Task
 
 from . import services
 from .channels import inapp
@@ -24,8 +28,7 @@ from .presenters import reminder_line, reminder_url
 
 
 def _supervisor(request: HttpRequest) -> None:
-    scope = scope_of(request.user)
-    if not (scope.is_supervisor or scope.is_admin):
+    if not supervises(request.user):
         raise PermissionDenied("只有督查人员可以访问此页面。")
 
 
@@ -121,7 +124,7 @@ def urges(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     can_answer = scope.role in (Role.STAFF, Role.UNIT_HEAD)
     return render(request, "supervision/urges.html", {"page": page, "can_answer": can_answer,
-                                                      "is_supervisor": scope.is_supervisor or scope.is_admin,
+                                                      "is_supervisor": supervises(request.user),
                                                       "respond_form": RespondForm()})
 
 
@@ -146,67 +149,95 @@ def urge_respond(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("supervision:urges")
 
 
-# --- Extension and completion review -------------------------------------------------------------------
+# --- Extension and completion review: one page shape, one decide view ------------------------------
+
+@dataclass(frozen=True)
+class Review:
+    """A review queue: which requests, which template (supervision/review.html underneath), which
+    service decides, and what the page says afterwards."""
+    model: type[DecidedRequest]
+    template: str
+    anchor: str  # the id prefix of a request's card and of the history table
+    approve: str  # the approve button
+    requested_at: str
+    related: tuple[str, ...]
+    decide: Callable
+    approved: str
+    rejected: str
+    url_name: str
+    decide_url: str
+    prefetch: tuple[str, ...] = ()
+
+
+EXTENSIONS = Review(
+    model=ExtensionRequest, template="supervision/extension_list.html", anchor="extension", approve="同意延期",
+    requested_at="requested_at",
+    related=("requested_by",),
+    decide=lambda req, **kw: services.extension_decide(request=req, **kw),
+    approved="已同意延期。", rejected="已驳回延期申请。", url_name="supervision:extensions",
+    decide_url="supervision:extension_decide")
+COMPLETIONS = Review(
+    model=CompletionApplication, template="supervision/completion_list.html", anchor="completion",
+    approve="同意销号", requested_at="applied_at",
+    related=("applied_by",), prefetch=("task__evidence",),
+    decide=lambda app, **kw: services.completion_review(application=app, **kw),
+    approved="已审核通过，任务已销号。", rejected="已退回办结申请。", url_name="supervision:completions",
+    decide_url="supervision:completion_decide")
+
+
+def _review_queue(review: Review, user):
+    return review.model.objects.filter(task__in=Task.objects.visible_to(user))
+
+
+def _review_list(request: HttpRequest, review: Review) -> HttpResponse:
+    _supervisor(request)
+    base = _review_queue(review, request.user).select_related(
+        "task", "task__measure", "task__unit", "task__unit__region", "decided_by", *review.related)
+    return render(request, review.template, {
+        "pending": base.filter(decision=Decision.PENDING).order_by(review.requested_at)
+        .prefetch_related(*review.prefetch),
+        "decided": base.exclude(decision=Decision.PENDING).order_by("-decided_at")[:30],
+        "form": DecisionForm(),
+        "words": {"noun": review.model.noun, "verb": review.model.verb, "reject": review.model.reject_verb,
+                  "approve": review.approve, "anchor": review.anchor,
+                  "decide_url": review.decide_url}})
+
+
+def _review_decide(request: HttpRequest, pk: int, review: Review) -> HttpResponse:
+    _supervisor(request)
+    obj = get_object_or_404(_review_queue(review, request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    approve = request.POST.get("decision") == "approve"
+    try:
+        review.decide(obj, actor=request.user, approve=approve, comment=form.cleaned_data.get("comment", ""))
+    except services.SupervisionRefused as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, review.approved if approve else review.rejected)
+    return redirect(review.url_name)
+
 
 @login_required
 def extension_list(request: HttpRequest) -> HttpResponse:
-    _supervisor(request)
-    visible = Task.objects.visible_to(request.user)
-    base = ExtensionRequest.objects.filter(task__in=visible).select_related(
-        "task", "task__measure", "task__unit", "task__unit__region", "requested_by", "decided_by")
-    return render(request, "supervision/extension_list.html", {
-        "pending": base.filter(decision=Decision.PENDING).order_by("requested_at"),
-        "decided": base.exclude(decision=Decision.PENDING).order_by("-decided_at")[:30],
-        "form": DecisionForm()})
+    return _review_list(request, EXTENSIONS)
 
 
 @login_required
 @require_POST
 def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    _supervisor(request)
-    req = get_object_or_404(ExtensionRequest.objects.filter(task__in=Task.objects.visible_to(request.user)), pk=pk)
-    form = DecisionForm(request.POST)
-    form.is_valid()
-    approve = request.POST.get("decision") == "approve"
-    try:
-        services.extension_decide(request=req, actor=request.user, approve=approve,
-                                  comment=form.cleaned_data.get("comment", ""))
-    except services.SupervisionRefused as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, "已同意延期。" if approve else "已驳回延期申请。")
-    return redirect("supervision:extensions")
+    return _review_decide(request, pk, EXTENSIONS)
 
 
 @login_required
 def completion_list(request: HttpRequest) -> HttpResponse:
-    _supervisor(request)
-    visible = Task.objects.visible_to(request.user)
-    base = CompletionApplication.objects.filter(task__in=visible).select_related(
-        "task", "task__measure", "task__unit", "task__unit__region", "applied_by", "decided_by")
-    return render(request, "supervision/completion_list.html", {
-        "pending": base.filter(decision=Decision.PENDING).order_by("applied_at").prefetch_related("task__evidence"),
-        "decided": base.exclude(decision=Decision.PENDING).order_by("-decided_at")[:30],
-        "form": DecisionForm()})
+    return _review_list(request, COMPLETIONS)
 
 
 @login_required
 @require_POST
 def completion_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    _supervisor(request)
-    app = get_object_or_404(CompletionApplication.objects.filter(task__in=Task.objects.visible_to(request.user)),
-                            pk=pk)
-    form = DecisionForm(request.POST)
-    form.is_valid()
-    approve = request.POST.get("decision") == "approve"
-    try:
-        services.completion_review(application=app, actor=request.user, approve=approve,
-                                   comment=form.cleaned_data.get("comment", ""))
-    except services.SupervisionRefused as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, "已审核通过，任务已销号。" if approve else "已退回办结申请。")
-    return redirect("supervision:completions")
+    return _review_decide(request, pk, COMPLETIONS)
 
 
 @login_required

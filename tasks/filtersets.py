@@ -6,7 +6,8 @@ from config.inputs import FilterSet, IdFilter
 
 from .choices import TaskStatus
 from .models import ProgressReport, Task
-from .querysets import ONTIME_AGAINST, ontime_due_q, ontime_q, owes_current_report_q, reported_q
+from .querysets import ONTIME_AGAINST, ontime_due_q, ontime_q
+from .status import owes_current_report_q, reported_q
 from .workdays import local_date
 
 YES_NO = [("yes", "是"), ("no", "否")]
@@ -76,7 +77,7 @@ class TaskFilterSet(FilterSet):
         return queryset.status_in(value, now=timezone.now())
 
     def filter_reported(self, queryset, name, value):
-        """Among the tasks that owe the current period's report (the one rule, tasks/querysets.py):
+        """Among the tasks that owe the current period's report (the one rule, tasks/status.py):
         yes = reported, no = 未报送 (what the reminder scan reminds of)."""
         today = local_date(timezone.now())
         queryset = queryset.filter(owes_current_report_q(today))

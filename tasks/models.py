@@ -4,14 +4,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 
 from config.files import RandomName
 from plans.choices import UnitRole
 
-from .choices import Decision, Light, ReportStatus, TaskStatus
+from .choices import Decision, ReportStatus
+from . import status as status_rule
 from .querysets import LocalDate, ProgressReportQuerySet, TaskQuerySet
-from .workdays import duty_period, local_date, previous_period_day, workdays_between
 
 
 class Task(models.Model):
@@ -53,7 +52,7 @@ class Task(models.Model):
     # Computed and stored by the database on every write: the deadline status is measured against
     # (granted, else the plan's) and the Shanghai day the task was closed. Every dashboard count and
     # the 按期 rule compare them; computing them per task per count was most of a dashboard's cost.
-    eff_deadline = models.GeneratedField(verbose_name="实际时限", expression=Coalesce("granted_deadline", "deadline"),
+    eff_deadline = models.GeneratedField(verbose_name="实际时限", expression=status_rule.EFFECTIVE_DEADLINE,
                                          output_field=models.DateField(), db_persist=True)
     closed_on = models.GeneratedField(verbose_name="办结日期", expression=LocalDate("closed_at"),
                                       output_field=models.DateField(), db_persist=True)
@@ -65,7 +64,9 @@ class Task(models.Model):
         ordering = ["measure__plan", "measure__order", "role", "unit"]
         constraints = [models.UniqueConstraint(fields=["measure", "unit"], name="task_unique_unit_per_measure")]
         indexes = [
-            # serves TaskQuerySet.overdue(now) / due_before(): open tasks by effective deadline
+            # open tasks by (granted, plan) deadline; it served TaskQuerySet.overdue(), gone: the status
+            # rule (tasks/status.py) compares the stored eff_deadline. Dropping it is a migration for
+            # after a benchmark on PostgreSQL shows no plan uses it.
             models.Index(fields=["granted_deadline", "deadline"], name="task_open_deadline",
                          condition=Q(closed_at__isnull=True)),
             # serves a supervisor's 我的任务 (tasks of a province by deadline, a page at a time): an
@@ -83,68 +84,14 @@ class Task(models.Model):
 
     @property
     def effective_deadline(self):
-        return self.granted_deadline or self.deadline
+        return status_rule.effective_deadline(self)
 
-    def get_status(self, now, *, latest_report: ProgressReport | None = None, due_soon_workdays: int = 5) -> str:
-        """Status from stored facts and `now` (Asia/Shanghai). A deadline day is on time until 23:59:59."""
-        if self.withdrawn_at:
-            return TaskStatus.WITHDRAWN
-        if self.closed_at:
-            return TaskStatus.CLOSED
-        if self.completion_applied_at:
-            return TaskStatus.PENDING_REVIEW
-        today = local_date(now)
-        deadline = self.effective_deadline
-        if deadline is not None and today > deadline:
-            return TaskStatus.OVERDUE
-        if deadline is not None and workdays_between(today, deadline) <= due_soon_workdays:
-            return TaskStatus.DUE_SOON
-        if self.granted_deadline:
-            return TaskStatus.EXTENDED
-        if latest_report is not None and latest_report.status != ReportStatus.NOT_STARTED:
-            return TaskStatus.IN_PROGRESS
-        return TaskStatus.NOT_STARTED
-
-    def duty_items(self, now, *, done_periods: frozenset = frozenset(), due_soon_workdays: int = 5) -> list[dict]:
-        """One due item per recurring duty and period: the current period's, plus the previous
-        period's while it is not done (a missed 每月25日前报送 stays overdue after the month ends).
-
-        Each item: {"text", "rule", "period" (first day), "due", "state"} with state done | overdue
-        | due_soon | open. `done_periods` holds (duty index, period first day) pairs already met."""
-        today = local_date(now)
-        items = []
-        for index, duty in enumerate(self.recurring or []):
-            rule, day = duty.get("rule"), duty.get("day")
-            if rule not in ("daily", "weekly", "monthly", "quarterly", "yearly"):
-                continue
-            start, due = duty_period(rule, day, today)
-            periods = [duty_period(rule, day, previous_period_day(rule, start)), (start, due)]
-            for p_start, p_due in periods:
-                done = (index, p_start) in done_periods
-                if p_start < start and done:
-                    continue
-                if done:
-                    state = "done"
-                elif today > p_due:
-                    state = "overdue"
-                elif workdays_between(today, p_due) <= due_soon_workdays:
-                    state = "due_soon"
-                else:
-                    state = "open"
-                if p_start < start and state != "overdue":
-                    continue
-                items.append({"text": duty.get("text", ""), "rule": rule, "period": p_start, "due": p_due,
-                              "state": state})
-        return items
+    def get_status(self, now, *, latest_report: ProgressReport | None = None) -> str:
+        """Status from stored facts and `now` (Asia/Shanghai): tasks.status.get_status."""
+        return status_rule.get_status(self, now, latest_report=latest_report)
 
     def get_light(self, now, *, latest_report: ProgressReport | None = None) -> str:
-        status = self.get_status(now, latest_report=latest_report)
-        if status == TaskStatus.OVERDUE:
-            return Light.RED
-        if status == TaskStatus.DUE_SOON or (latest_report is not None
-                                             and latest_report.status == ReportStatus.DIFFICULT):
-            return Light.YELLOW
-        return Light.GREEN
+        return status_rule.get_light(self, now, latest_report=latest_report)
 
 
 class ReportImmutableError(Exception):
@@ -248,7 +195,26 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class ExtensionRequest(models.Model):
+class DecidedRequest(models.Model):
+    """A unit's request on a task that a supervisor approves or rejects (延期申请, 办结申请): the
+    decision fields, and the words its refusals and pages use. One service decides both
+    (supervision.services._decide); one review page lists both (supervision.views)."""
+
+    decision = models.CharField("审批结果", max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    comment = models.TextField("审批意见", blank=True)
+
+    noun = "申请"  # 延期申请 / 办结申请
+    verb = "审批"  # 审批 / 审核
+    reject_verb = "驳回"  # 驳回 / 退回
+
+    class Meta:
+        abstract = True
+
+
+class ExtensionRequest(DecidedRequest):
     """延期申请: a unit asks for a new deadline; a supervisor decides."""
 
     task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="extensions")
@@ -257,11 +223,8 @@ class ExtensionRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
                                      related_name="+")
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    decision = models.CharField("审批结果", max_length=20, choices=Decision.choices, default=Decision.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
-    comment = models.TextField("审批意见", blank=True)
+
+    noun = "延期申请"
 
     class Meta:
         verbose_name = verbose_name_plural = "延期申请"
@@ -272,7 +235,7 @@ class ExtensionRequest(models.Model):
         ]
 
 
-class CompletionApplication(models.Model):
+class CompletionApplication(DecidedRequest):
     """申请办结: staff apply with evidence; a supervisor closes (销号) or returns it."""
 
     task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="completions")
@@ -280,11 +243,8 @@ class CompletionApplication(models.Model):
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
                                    related_name="+")
     applied_at = models.DateTimeField("申请时间", auto_now_add=True)
-    decision = models.CharField("审核结果", max_length=20, choices=Decision.choices, default=Decision.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
-    comment = models.TextField("审核意见", blank=True)
+
+    noun, verb, reject_verb = "办结申请", "审核", "退回"
 
     class Meta:
         verbose_name = verbose_name_plural = "办结申请"
@@ -292,3 +252,4 @@ class CompletionApplication(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task"], condition=Q(decision="pending"), name="completion_one_pending"),
         ]
+

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 import filetype
 
+from config.refusals import Refused
 from indicators.models import Target, TargetReading
 from plans.choices import ReportCycle, UnitRole
 from plans.services import audit
@@ -27,13 +28,8 @@ from .quality import flags_for_report
 from .workdays import local_date
 
 
-class TaskActionRefused(Exception):
-    """A write refused for a reason the user can act on; `message` is shown as is (Chinese)."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class TaskActionRefused(Refused):
+    """A write on a task refused for a reason the user can act on (config.refusals)."""
 
 
 class StaleReportError(TaskActionRefused):
@@ -41,9 +37,17 @@ class StaleReportError(TaskActionRefused):
     `current` is their report, so the page can show what they wrote next to what the user typed;
     None when the form claims a version the period does not have (a stale or forged form)."""
 
+    status_code = 409
+
     def __init__(self, message: str, *, current: ProgressReport | None):
         super().__init__(message)
         self.current = current
+
+    def api_body(self) -> dict:
+        from .api.serializers import ProgressReportSerializer  # the API builds on the services
+
+        return {**super().api_body(),
+                "current": ProgressReportSerializer(self.current).data if self.current else None}
 
 
 # --- Periods ---------------------------------------------------------------------------
@@ -197,12 +201,6 @@ def evidence_attach(*, task: Task, actor, upload: UploadedFile, report: Progress
 
 def _latest_in_period(task: Task, start: dt.date) -> ProgressReport | None:
     return task.reports.filter(period=start).order_by("-version").first()
-
-
-def report_latest_version(*, task: Task, period: Period) -> int:
-    """The version number a new form is based on (0: nothing reported for the period yet)."""
-    r = _latest_in_period(task, period.start)
-    return r.version if r else 0
 
 
 def _lock(task: Task) -> Task:

@@ -20,6 +20,7 @@ from plans.choices import UnitRole
 from config.pagination import CappedPaginator
 from plans.models import AuditEntry, Measure, Plan, Region
 from plans.querysets import scope_of
+from plans.rules import supervises
 
 from .choices import Decision, ReportStatus, TaskStatus
 from .filtersets import TaskFilterSet
@@ -29,7 +30,7 @@ from .services import (
     StaleReportError, TaskActionRefused, open_periods, parse_period, report_draft_save, task_completion_apply,
     task_extension_request, task_report_no_change, task_report_submit,
 )
-from .querysets import owes_current_report_q, reported_q
+from .status import has_reported, owes_current_report_q, reported_q
 from .workdays import local_date
 
 # The groups of "my tasks", in the order a person should look at them.
@@ -126,7 +127,7 @@ def my_tasks(request):
     figures are on 督办看板): no per-group counts over a province, a capped total."""
     now = timezone.now()
     scope = scope_of(request.user)
-    own_unit = not (scope.is_admin or scope.is_supervisor)
+    own_unit = not supervises(request.user)
     qs = Task.objects.visible_to(request.user).for_list().with_status(now=now)
     if not own_unit:
         qs = qs.select_related("measure__plan__region")  # rows name the region
@@ -216,7 +217,6 @@ def _targets(measure_id: int):
 @login_required
 def task_detail(request, pk: int):
     task = _visible_task(request, pk)
-    scope = scope_of(request.user)
     now = timezone.now()
     plan = task.measure.plan
     latest_by_task: dict[int, ProgressReport] = {}
@@ -244,10 +244,10 @@ def task_detail(request, pk: int):
         "urges": list(task.urges.select_related("created_by", "responded_by"))
         + list(task.unit.urges.filter(task__isnull=True, responded_at__isnull=True)
                .select_related("created_by")),
-        "can_urge": scope.is_supervisor or scope.is_admin,
+        "can_urge": supervises(request.user),
         # the gentle notes on report text (tasks.quality): the clerk saw them on submitting
-        "show_flags": scope.is_supervisor or scope.is_admin,
-        "period": current, "reported_now": any(r.period == current.start for r in history),
+        "show_flags": supervises(request.user),
+        "period": current, "reported_now": has_reported(task, current.start),
     }
     return render(request, "tasks/task_detail.html", context)
 
@@ -374,37 +374,39 @@ def draft_save(request, pk: int):
     return JsonResponse({"ok": True, "saved_at": timezone.localtime(draft.updated_at).strftime("%H:%M:%S")})
 
 
-@login_required
-def completion_apply(request, pk: int):
+def _request_form(request, pk: int, *, form_class, submit, template: str, done: str):
+    """A unit's request on its task (申请办结, 延期申请): the form, the service `submit(task, data)`,
+    a refusal next to its field; supervision's review page decides it."""
     task = _editable_task(request, pk)
-    form = CompletionForm(request.POST or None, request.FILES or None)
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            task_completion_apply(task=task, actor=request.user, note=form.cleaned_data["note"],
-                                  files=form.cleaned_data["evidence"])
+            submit(task, form.cleaned_data)
         except TaskActionRefused as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "已提交办结申请，等待督查人员审核。")
+            messages.success(request, done)
             return redirect("tasks:detail", pk=task.pk)
-    return render(request, "tasks/completion_form.html", {"task": task, "form": form})
+    return render(request, template, {"task": task, "form": form})
+
+
+@login_required
+def completion_apply(request, pk: int):
+    return _request_form(
+        request, pk, form_class=CompletionForm, template="tasks/completion_form.html",
+        submit=lambda task, d: task_completion_apply(task=task, actor=request.user, note=d["note"],
+                                                     files=d["evidence"]),
+        done="已提交办结申请，等待督查人员审核。")
 
 
 @login_required
 def extension_request(request, pk: int):
-    task = _editable_task(request, pk)
-    form = ExtensionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            task_extension_request(task=task, actor=request.user,
-                                   requested_deadline=form.cleaned_data["requested_deadline"],
-                                   reason=form.cleaned_data["reason"])
-        except TaskActionRefused as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "已提交延期申请，等待督查人员审批。")
-            return redirect("tasks:detail", pk=task.pk)
-    return render(request, "tasks/extension_form.html", {"task": task, "form": form})
+    return _request_form(
+        request, pk, form_class=ExtensionForm, template="tasks/extension_form.html",
+        submit=lambda task, d: task_extension_request(task=task, actor=request.user,
+                                                      requested_deadline=d["requested_deadline"],
+                                                      reason=d["reason"]),
+        done="已提交延期申请，等待督查人员审批。")
 
 
 @login_required

@@ -34,58 +34,22 @@ def local_date(now: dt.datetime) -> dt.date:
     return now.astimezone(SHANGHAI).date()
 
 
-def workdays_between(start: dt.date, end: dt.date) -> int:
-    """Working days in (start, end]: 0 when end <= start."""
-    if end <= start:
-        return 0
-    count, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        if is_workday(day):
-            count += 1
-    return count
-
-
+@lru_cache(maxsize=4096)
 def add_workdays(start: dt.date, n: int) -> dt.date:
-    day = start
-    step = 1 if n >= 0 else -1
-    remaining = abs(n)
-    while remaining:
-        day += dt.timedelta(days=step)
-        if is_workday(day):
-            remaining -= 1
-    return day
+    """The n-th working day after `start` (before it when n < 0); `start` itself when n == 0."""
+    if n == 0:
+        return start
+    try:
+        # find_workday(0, d) is the first working day on or after d, find_workday(-k, d) the k-th before d
+        if n > 0:
+            return chinese_calendar.find_workday(n - 1, start + dt.timedelta(days=1))
+        return chinese_calendar.find_workday(n, start)
+    except NotImplementedError:
+        # The walk reached a year chinese_calendar does not cover, where it raises instead of
+        # falling back: step day by day on is_workday, which falls back to Monday–Friday.
+        day, step, remaining = start, (1 if n > 0 else -1), abs(n)
+        while remaining:
+            day += dt.timedelta(days=step)
+            remaining -= is_workday(day)
+        return day
 
-
-# --- Recurring duties (每月25日前报送, 每季末报送总结) ---------------------------------------------
-
-def duty_period(rule: str, day: int | None, today: dt.date) -> tuple[dt.date, dt.date]:
-    """(first day, due date) of the period of a recurring duty that contains `today`.
-
-    rule: daily | weekly (day 1=Monday…7) | monthly (day of month) | quarterly (day of the quarter's
-    last month) | yearly (day of December). A day past the month's end means its last day
-    (每月31日前 in February is the 28th)."""
-    import calendar
-
-    def clamp(y: int, m: int, d: int | None) -> dt.date:
-        last = calendar.monthrange(y, m)[1]
-        return dt.date(y, m, min(d or last, last))
-
-    if rule == "daily":
-        return today, today
-    if rule == "weekly":
-        start = today - dt.timedelta(days=today.weekday())
-        return start, start + dt.timedelta(days=min(max(day or 5, 1), 7) - 1)
-    if rule == "monthly":
-        return today.replace(day=1), clamp(today.year, today.month, day)
-    if rule == "quarterly":
-        first = (today.month - 1) // 3 * 3 + 1
-        return dt.date(today.year, first, 1), clamp(today.year, first + 2, day)
-    if rule == "yearly":
-        return dt.date(today.year, 1, 1), clamp(today.year, 12, day)
-    raise ValueError(f"unknown recurrence rule {rule!r}")
-
-
-def previous_period_day(rule: str, start: dt.date) -> dt.date:
-    """A day inside the period before the one starting at `start`."""
-    return start - dt.timedelta(days=1)

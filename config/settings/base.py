@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "rules.apps.AutodiscoverRulesConfig",  # django-rules; loads each app's rules.py (plans/rules.py: supervises)
     "accounts",
     "background",  # the abstract background job (claim, lease, retry), its sweeper and status endpoint
     "plans",
@@ -254,6 +255,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # a refused use case (config.refusals.Refused) is a 400 (409 stale) with its Chinese message
+    "EXCEPTION_HANDLER": "config.refusals.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "营商环境行动方案督办系统 API",

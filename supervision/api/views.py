@@ -1,13 +1,12 @@
 """Supervision over the API: the notification centre, urging (催办/督办) and the unit's answer,
 extension and close-out review. The same services and querysets as the pages: a refused use case
-is a 400 with its Chinese message, an action outside one's role a 403, an object outside
-visible_to a 404."""
+is a 400 with its Chinese message (config.refusals, the EXCEPTION_HANDLER), an action outside
+one's role a 403 (Django's PermissionDenied, with its message), an object outside visible_to a 404."""
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -16,7 +15,7 @@ from rest_framework.response import Response
 
 from config.inputs import FilterSet
 from plans.models import Unit
-from plans.querysets import scope_of
+from plans.rules import supervises
 from tasks.models import CompletionApplication, ExtensionRequest, Task
 
 from .. import services
@@ -30,10 +29,6 @@ from .serializers import (
 )
 
 
-def _refused(exc: services.SupervisionRefused) -> Response:
-    return Response({"detail": exc.message}, status=status.HTTP_400_BAD_REQUEST)
-
-
 def _input(serializer_class, data):
     s = serializer_class(data=data)
     s.is_valid(raise_exception=True)
@@ -44,10 +39,7 @@ class IsSupervisor(IsAuthenticated):
     message = "只有督查人员可以进行此操作。"
 
     def has_permission(self, request, view) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        scope = scope_of(request.user)
-        return scope.is_supervisor or scope.is_admin
+        return super().has_permission(request, view) and supervises(request.user)
 
 
 def _require_supervisor(request) -> None:
@@ -103,13 +95,8 @@ class UrgeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         d = _input(UrgeInputSerializer, request.data)
         task = get_object_or_404(Task.objects.visible_to(request.user), pk=d["task"]) if d.get("task") else None
         unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=d["unit"]) if d.get("unit") else None
-        try:
-            urge = services.urge_create(actor=request.user, task=task, unit=unit, message=d["message"],
-                                        level=d["level"])
-        except services.SupervisionRefused as exc:
-            return _refused(exc)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        urge = services.urge_create(actor=request.user, task=task, unit=unit, message=d["message"],
+                                    level=d["level"])
         return Response(UrgeSerializer(urge).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=UrgeResponseSerializer, responses={200: UrgeSerializer})
@@ -118,19 +105,16 @@ class UrgeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """被催办单位答复（情况说明）。"""
         urge = self.get_object()
         d = _input(UrgeResponseSerializer, request.data)
-        try:
-            urge = services.urge_respond(urge=urge, actor=request.user, response=d["response"])
-        except services.SupervisionRefused as exc:
-            return _refused(exc)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        urge = services.urge_respond(urge=urge, actor=request.user, response=d["response"])
         return Response(UrgeSerializer(urge).data)
 
 
 class _ReviewViewSet(viewsets.ReadOnlyModelViewSet):
-    """A queue of requests on the visible tasks, for supervisors; `decide` approves or rejects."""
+    """A queue of requests on the visible tasks, for supervisors; `decide` approves or rejects
+    through the workflow's service (`decide_with(obj, actor=, approve=, comment=)`)."""
 
     model = None
+    decide_with = None
     filterset_fields = ["decision", "task"]
     permission_classes = [IsSupervisor]
 
@@ -138,44 +122,33 @@ class _ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         return (self.model.objects.filter(task__in=Task.objects.visible_to(self.request.user))
                 .order_by("decision", "-id"))
 
-    def _decide(self, request, call):
-        obj = self.get_object()
+    @extend_schema(request=DecisionInputSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
         d = _input(DecisionInputSerializer, request.data)
-        try:
-            obj = call(obj, request.user, d["approve"], d["comment"])
-        except services.SupervisionRefused as exc:
-            return _refused(exc)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        obj = type(self).decide_with(self.get_object(), actor=request.user, approve=d["approve"],
+                                     comment=d["comment"])
         return Response(self.get_serializer(obj).data)
 
 
+@extend_schema_view(decide=extend_schema(description="同意（任务按新时限考核）或驳回（须填写意见）。",
+                                         responses={200: ExtensionReviewSerializer}))
 class ExtensionReviewViewSet(_ReviewViewSet):
     """延期申请审批（督查人员）。decision=pending 为待审批。"""
 
     model = ExtensionRequest
     serializer_class = ExtensionReviewSerializer
-
-    @extend_schema(request=DecisionInputSerializer, responses={200: ExtensionReviewSerializer})
-    @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
-        """同意（任务按新时限考核）或驳回（须填写意见）。"""
-        return self._decide(request, lambda obj, actor, approve, comment: services.extension_decide(
-            request=obj, actor=actor, approve=approve, comment=comment))
+    decide_with = staticmethod(lambda obj, **kw: services.extension_decide(request=obj, **kw))
 
 
+@extend_schema_view(decide=extend_schema(description="通过（任务销号）或退回（须填写意见，任务回到推进中）。",
+                                         responses={200: CompletionReviewSerializer}))
 class CompletionReviewViewSet(_ReviewViewSet):
     """办结审核（销号，督查人员）。decision=pending 为待审核。"""
 
     model = CompletionApplication
     serializer_class = CompletionReviewSerializer
-
-    @extend_schema(request=DecisionInputSerializer, responses={200: CompletionReviewSerializer})
-    @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
-        """通过（任务销号）或退回（须填写意见，任务回到推进中）。"""
-        return self._decide(request, lambda obj, actor, approve, comment: services.completion_review(
-            application=obj, actor=actor, approve=approve, comment=comment))
+    decide_with = staticmethod(lambda obj, **kw: services.completion_review(application=obj, **kw))
 
 
 __all__ = ["NotificationViewSet", "UrgeViewSet", "ExtensionReviewViewSet", "CompletionReviewViewSet"]

@@ -11,10 +11,8 @@ import hmac
 import time
 import urllib.parse
 
-from django.conf import settings
-
-from . import ratelimit
-from .base import ChannelError, Message, RateLimited, post_json, truncate_bytes
+from . import robot
+from .base import Message, truncate_bytes
 
 TEXT_MAX_BYTES = 20000
 RATE_LIMITED = 130101
@@ -43,17 +41,8 @@ def payload(message: Message) -> dict:
             "at": {"atMobiles": message.mobiles, "isAtAll": False}}
 
 
+ROBOT = robot.Robot(key="dingtalk", name="钉钉", payload=payload, sign=signed_url, rate_limited=RATE_LIMITED)
+
+
 def send(*, recipient, message: Message, config) -> str:
-    if not config or not config.webhook_url:
-        raise ChannelError("未配置钉钉机器人地址")
-    limit, window = settings.SUPERVISION_ROBOT_RATE
-    wait = ratelimit.acquire(config.webhook_url, limit=limit, window=window)
-    if wait:
-        raise RateLimited(wait)
-    result = post_json(signed_url(config.webhook_url, config.secret), payload(message))
-    code = result.get("errcode", 0)
-    if code == RATE_LIMITED:
-        raise RateLimited(60, str(result))
-    if code != 0:
-        raise ChannelError(f"钉钉返回错误 {code}: {result.get('errmsg')}")
-    return "dingtalk ok"
+    return robot.send(ROBOT, message=message, config=config)

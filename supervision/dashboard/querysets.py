@@ -25,10 +25,12 @@ from django.db.models import Case, Count, F, Q, QuerySet, When
 from indicators.attainment import met_q, with_latest_met
 from indicators.models import Target
 from plans.models import Measure, Plan, Unit
-from tasks.choices import ReportStatus, TaskStatus
-from tasks.querysets import LIVE, MonthStart, ontime_due_q, ontime_q, owes_current_report_q, reported_q
+from tasks.choices import TaskStatus
+from tasks import status as status_rule
+from tasks.querysets import MonthStart, ontime_due_q, ontime_q
+from tasks.status import owes_current_report_q, reported_q
 from tasks.periods import month_starts, period_due, period_start
-from tasks.workdays import SHANGHAI, add_workdays, local_date
+from tasks.workdays import SHANGHAI, local_date
 
 TOP_UNITS = 15
 TOP_PLANS = 30
@@ -39,16 +41,16 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def facts(today: dt.date, due_soon_workdays: int = 5) -> dict[str, Q]:
-    """Plain Q objects for the dashboard's counts (cheaper than grouping by the status Case)."""
-    horizon = add_workdays(today, due_soon_workdays + 1)
-    open_ = LIVE & Q(closed_at__isnull=True, completion_applied_at__isnull=True)
+def facts(today: dt.date) -> dict[str, Q]:
+    """Plain Q objects for the dashboard's counts (cheaper than grouping by the status Case): the
+    rule of tasks/status.py, with its due-soon horizon read from the setting."""
     return {
-        "horizon": horizon,
-        "open": open_,
-        "closed": LIVE & Q(closed_at__isnull=False),
-        "overdue": open_ & Q(eff_deadline__lt=today),
-        "due_soon": open_ & Q(eff_deadline__gte=today, eff_deadline__lt=horizon),
+        "open": status_rule.OPEN,
+        "closed": status_rule.CLOSED,
+        "pending": status_rule.PENDING_REVIEW,
+        "overdue": status_rule.overdue_q(today),
+        "due_soon": status_rule.due_soon_q(today),
+        "not_due_yet": status_rule.not_due_yet_q(today),
         "due": ontime_due_q(today),
         "ontime": ontime_q(),
     }
@@ -105,24 +107,21 @@ def _fact_counts(today: dt.date, first_month: dt.date) -> dict:
     The buckets closed / pending / overdue / due_soon / extended / rest partition the tasks exactly
     as Task.get_status does (rest is derived: `_complete`); `started` (in progress) reads the newest
     report's status; `required` counts the tasks that owe the current period's report and
-    `submitted` those of them that reported (tasks.querysets.owes_current_report_q, reported_q:
+    `submitted` those of them that reported (tasks.status.owes_current_report_q, reported_q:
     the rule the reminders use). t_* are the trend's: tasks falling due (by today) since
     `first_month`, of which closed on time, and tasks closed since then. Everything compares stored
     columns of the task row (eff_deadline, closed_on, latest_report_status, latest_report_period):
     no time-zone arithmetic and no subquery per task."""
     f = facts(today)
-    open_ = f["open"]
-    # neither overdue nor due soon: no deadline, or one beyond the due-soon horizon
-    not_due_yet = open_ & (Q(eff_deadline__isnull=True) | Q(eff_deadline__gte=f["horizon"]))
+    not_due_yet = f["not_due_yet"]  # neither overdue nor due soon
     rest = not_due_yet & Q(granted_deadline__isnull=True)
-    started = [ReportStatus.IN_PROGRESS, ReportStatus.DONE, ReportStatus.DIFFICULT]
     falls_due, closed_in = _trend_window(today, first_month)
     return dict(
         total=Count("id"), closed=Count("id", filter=f["closed"]),
-        pending=Count("id", filter=LIVE & Q(closed_at__isnull=True, completion_applied_at__isnull=False)),
+        pending=Count("id", filter=f["pending"]),
         overdue=Count("id", filter=f["overdue"]), due_soon=Count("id", filter=f["due_soon"]),
         extended=Count("id", filter=not_due_yet & Q(granted_deadline__isnull=False)),
-        started=Count("id", filter=rest & Q(latest_report_status__in=started)),
+        started=Count("id", filter=rest & Q(latest_report_status__in=status_rule.STARTED)),
         due=Count("id", filter=f["due"]), ontime=Count("id", filter=f["ontime"]),
         required=Count("id", filter=owes_current_report_q(today)), submitted=Count("id", filter=reported_q(today)),
         t_due=Count("id", filter=falls_due), t_ontime=Count("id", filter=falls_due & f["ontime"]),
@@ -243,10 +242,6 @@ def _status_from(t: dict) -> dict[str, int]:
             TaskStatus.DUE_SOON.value: t["due_soon"], TaskStatus.OVERDUE.value: t["overdue"],
             TaskStatus.PENDING_REVIEW.value: t["pending"], TaskStatus.CLOSED.value: t["closed"],
             TaskStatus.EXTENDED.value: t["extended"]}
-
-
-def status_counts(tasks: QuerySet, *, now: dt.datetime) -> dict[str, int]:
-    return _status_from(fact_table(tasks, now=now).total)
 
 
 def summary(tasks: QuerySet, *, today: dt.date, against: str = "granted") -> dict:
@@ -449,7 +444,8 @@ def decomposable_regions(user, params: dict) -> list[int] | None:
 
 
 def _region_key(region_id: int, version: int, today: dt.date, against: str) -> str:
-    return f"dashboard:region:v1:{region_id}:{version}:{today:%Y%m%d}:{against}"
+    # the due-soon horizon too: a changed SUPERVISION_DUE_SOON_WORKDAYS must not read old figures
+    return f"dashboard:region:v1:{region_id}:{version}:{today:%Y%m%d}:{status_rule.horizon(today):%Y%m%d}:{against}"
 
 
 def region_figures(region_ids: list[int], *, now: dt.datetime, against: str = "granted") -> dict[int, tuple]:

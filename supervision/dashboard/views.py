@@ -21,10 +21,12 @@ from django.utils import timezone
 
 from plans.models import AuditEntry, Measure, Plan, Region, Unit
 from plans.querysets import scope_of
+from plans.rules import supervises
 from plans.search import search_measures, search_reports, search_units
 from tasks.choices import Light, TaskStatus
 from tasks.filtersets import TaskFilterSet
 from tasks.models import ProgressReport, Task
+from tasks import status as status_rule
 from tasks.querysets import ontime_against
 
 from . import querysets as agg
@@ -45,10 +47,9 @@ STATUS_LABEL = dict(TaskStatus.choices)
 
 
 def supervisor_required(request):
-    scope = scope_of(request.user)
-    if not (scope.is_admin or scope.is_supervisor):
+    if not supervises(request.user):
         raise Http404
-    return scope
+    return scope_of(request.user)
 
 
 def filter_params(request, refused=frozenset()) -> dict:
@@ -132,7 +133,7 @@ def _figures_cache_key(scope, params: dict, now) -> str:
                   .values_list("id", flat=True).first())
     last_report = ProgressReport.objects.order_by("-id").values_list("id", flat=True).first()
     raw = json.dumps([scope.role, sorted(scope.region_ids), scope.unit_id, params, str(timezone.localdate(now)),
-                      last_audit, last_report], sort_keys=True, default=str)
+                      status_rule.due_soon_workdays(), last_audit, last_report], sort_keys=True, default=str)
     return "dashboard:v2:" + hashlib.sha1(raw.encode()).hexdigest()
 
 
@@ -199,6 +200,7 @@ def dashboard(request):
     ctx = {
         "d": d, "fs": fs, "errors": errors, "params": params, "status_rows": statuses, "charts": charts,
         "plans_chart_height": 40 + 26 * max(1, len(charts["plans"])),
+        "due_soon_workdays": status_rule.due_soon_workdays(),
         "links": {
             "all": L(), "overdue": L(status=["overdue"]), "due_soon": L(status=["due_soon"]),
             "closed": L(status=["closed"]), "ontime": L(ontime="yes"), "late": L(ontime="no"),

@@ -18,6 +18,7 @@ import difflib
 import io
 import re
 
+import cn2an
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from docx import Document
@@ -30,6 +31,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from supervision.dashboard import querysets as agg
 from supervision.models import Escalation, Urge
+from tasks import status as status_rule
 from tasks.choices import ReportStatus
 from tasks.models import ProgressReport
 from tasks.periods import period_start
@@ -39,7 +41,6 @@ from .ledger import cn_date
 
 TITLE_FONT, BODY_FONT, HEAD_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体"
 RED = RGBColor(0xC0, 0x00, 0x00)
-CN_NUM = "一二三四五六七八九十"
 # Body: the worst few; annex: the rest up to a cap (a province has thousands of units and tasks).
 BODY_UNITS, ANNEX_UNITS = 15, 60
 BODY_OVERDUE, ANNEX_OVERDUE = 10, 40
@@ -269,7 +270,7 @@ def _summary_sentences(data: dict) -> list[str]:
     else:
         out.append("目前没有逾期未完成的任务。")
     if s["due_soon"]:
-        out.append(f"另有{s['due_soon']}项将在5个工作日内到期。")
+        out.append(f"另有{s['due_soon']}项将在{status_rule.due_soon_workdays()}个工作日内到期。")
     if u["total"]:
         answer = f"已答复{u['answered']}次" + (f"，尚有{u['open']}次未答复" if u["open"] else "，均已答复")
         level = f"（其中督办{u['escalated']}次）" if u["escalated"] else ""
@@ -278,7 +279,7 @@ def _summary_sentences(data: dict) -> list[str]:
         out.append("本月未发出催办。")
     if s["required"]:
         out.append(f"本期应报送进展{s['required']}项，已报送{s['submitted']}项，报送率{_rate(s['report_rate'])}。")
-    else:  # every open task was assigned after this period's due day (tasks.querysets.owes_report_q)
+    else:  # every open task was assigned after this period's due day (tasks.status.owes_report_q)
         out.append("本期没有应报送进展的任务（本期截止日后新分解的任务自下期起报送）。")
     return out
 
@@ -311,7 +312,7 @@ def build_bulletin(tasks: QuerySet, *, now: dt.datetime, office: str = "优化�
 
     def heading(text):
         nonlocal n
-        _para(doc, f"{CN_NUM[n]}、{text}", font=HEAD_FONT, size=16, keep_with_next=True)
+        _para(doc, f"{cn2an.an2cn(n + 1)}、{text}", font=HEAD_FONT, size=16, keep_with_next=True)
         n += 1
 
     def note(text):
@@ -406,7 +407,7 @@ def build_bulletin(tasks: QuerySet, *, now: dt.datetime, office: str = "优化�
 def _overdue_rows(tasks, today, multi) -> list[list]:
     rows = []
     for i, t in enumerate(tasks, start=1):
-        deadline = t.granted_deadline or t.deadline
+        deadline = t.effective_deadline
         region = [t.unit.region.name if t.unit.region_id else ""] if multi else []
         rows.append([i, *region, t.unit.name, f"{t.measure.label} {t.measure.title}", f"{deadline:%Y.%-m.%-d}",
                      (today - deadline).days, "已督办" if t.escalated else ""])

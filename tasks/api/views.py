@@ -11,8 +11,7 @@ from ..filtersets import ProgressReportFilterSet, TaskFilterSet
 from ..models import ProgressReport, Task
 from ..querysets import ontime_against
 from ..services import (
-    StaleReportError, TaskActionRefused, parse_period, task_completion_apply, task_extension_request,
-    task_report_no_change, task_report_submit,
+    parse_period, task_completion_apply, task_extension_request, task_report_no_change, task_report_submit,
 )
 from ..workdays import local_date
 from .serializers import (
@@ -20,16 +19,6 @@ from .serializers import (
     ExtensionRequestSerializer, NoChangeInputSerializer, OnTimeStatsSerializer, ProgressReportSerializer,
     ReportInputSerializer, TaskSerializer,
 )
-
-
-def _refused(exc: TaskActionRefused) -> Response:
-    body = {"detail": exc.message}
-    if exc.field:
-        body["field"] = exc.field
-    if isinstance(exc, StaleReportError):
-        body["current"] = ProgressReportSerializer(exc.current).data if exc.current else None
-        return Response(body, status=status.HTTP_409_CONFLICT)
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
@@ -79,14 +68,11 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         """报送（或更正）一期进展；expected_version 与本期最新版本不一致时返回 409。"""
         task = self._editable()
         d = self._input(ReportInputSerializer)
-        try:
-            period = parse_period(task.measure.plan, d.get("period"), now=timezone.now())
-            r = task_report_submit(task=task, period=period, actor=request.user, expected_version=d["expected_version"],
-                                   data={k: d[k] for k in ("status", "done_text", "problems_text", "percent",
-                                                           "actuals")},
-                                   files=d["evidence"])
-        except TaskActionRefused as exc:
-            return _refused(exc)
+        period = parse_period(task.measure.plan, d.get("period"), now=timezone.now())
+        r = task_report_submit(task=task, period=period, actor=request.user, expected_version=d["expected_version"],
+                               data={k: d[k] for k in ("status", "done_text", "problems_text", "percent",
+                                                       "actuals")},
+                               files=d["evidence"])
         return Response(ProgressReportSerializer(r).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=NoChangeInputSerializer, responses={201: ProgressReportSerializer})
@@ -95,12 +81,9 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         """本期无变化：沿用上次报告。"""
         task = self._editable()
         d = self._input(NoChangeInputSerializer)
-        try:
-            period = parse_period(task.measure.plan, d.get("period"), now=timezone.now())
-            r = task_report_no_change(task=task, period=period, actor=request.user,
-                                      expected_version=d["expected_version"])
-        except TaskActionRefused as exc:
-            return _refused(exc)
+        period = parse_period(task.measure.plan, d.get("period"), now=timezone.now())
+        r = task_report_no_change(task=task, period=period, actor=request.user,
+                                  expected_version=d["expected_version"])
         return Response(ProgressReportSerializer(r).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CompletionInputSerializer, responses={201: CompletionApplicationSerializer})
@@ -109,10 +92,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         """申请办结（须附佐证材料）。"""
         task = self._editable()
         d = self._input(CompletionInputSerializer)
-        try:
-            app = task_completion_apply(task=task, actor=request.user, note=d["note"], files=d["evidence"])
-        except TaskActionRefused as exc:
-            return _refused(exc)
+        app = task_completion_apply(task=task, actor=request.user, note=d["note"], files=d["evidence"])
         return Response(CompletionApplicationSerializer(app).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ExtensionInputSerializer, responses={201: ExtensionRequestSerializer})
@@ -121,11 +101,8 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         """延期申请。"""
         task = self._editable()
         d = self._input(ExtensionInputSerializer)
-        try:
-            req = task_extension_request(task=task, actor=request.user, requested_deadline=d["requested_deadline"],
-                                         reason=d["reason"])
-        except TaskActionRefused as exc:
-            return _refused(exc)
+        req = task_extension_request(task=task, actor=request.user, requested_deadline=d["requested_deadline"],
+                                     reason=d["reason"])
         return Response(ExtensionRequestSerializer(req).data, status=status.HTTP_201_CREATED)
 
 

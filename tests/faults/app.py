@@ -34,7 +34,7 @@ def _install() -> None:
     from background import services as background
     from plans import services as plans
     from supervision import outbox
-    from supervision.channels import wecom
+    from supervision.channels import robot
 
     real_audit, real_progress, real_digests = plans.audit, background.JobRun.progress, outbox.create_digests
 
@@ -65,7 +65,7 @@ def _install() -> None:
     from plans.segmentation import get_tokenizer
 
     get_tokenizer()  # load jieba's dictionary now, so that a job reaches its pause point in seconds
-    real_post = wecom.post_json
+    real_post = robot.post_json
 
     def post_json(url, payload, *, timeout: float = 10):
         # The robot holds its answer until the worker is killed; on a loaded machine that can be
@@ -73,7 +73,7 @@ def _install() -> None:
         return real_post(url, payload, timeout=max(timeout, PAUSE))
 
     plans.audit, background.JobRun.progress, outbox.create_digests, outbox.scan = audit, progress, create_digests, scan
-    wecom.post_json = post_json
+    robot.post_json = post_json
 
 
 _install()

@@ -88,7 +88,7 @@ def test_it_walks_the_admin_through_review_publish_and_a_published_change(live_s
 
     # 5. the 6月底前 measure is overdue; give it a new deadline in the published plan
     page.click("text=督办看板")
-    overdue = Task.objects.overdue(now=timezone.now()).filter(plan=plan)
+    overdue = Task.objects.status_in(["overdue"], now=timezone.now()).filter(plan=plan)
     assert overdue.filter(unit__name="区市场监管局").exists()
     before = overdue.count()
     assert page.inner_text("#kpi-overdue b") == str(before)

@@ -36,7 +36,7 @@ def test_it_is_on_time_until_2359_and_overdue_at_0001_shanghai(cast):
         assert task.get_status(timezone.now()) == TaskStatus.OVERDUE
         assert task.get_light(timezone.now()) == Light.RED
         assert _sql_status(task, timezone.now()) == TaskStatus.OVERDUE
-        assert Task.objects.overdue(now=timezone.now()).filter(pk=task.pk).exists()
+        assert Task.objects.status_in(["overdue"], now=timezone.now()).filter(pk=task.pk).exists()
 
 
 def test_it_counts_the_spring_festival_makeup_saturday_as_a_working_day(cast):
@@ -72,29 +72,6 @@ def test_it_counts_overdue_working_days_across_national_day(cast):
     assert Reminder.objects.filter(task=task, kind=ReminderKind.URGED, recipient=cast.head).exists()
 
 
-def test_it_rolls_a_monthly_duty_over_at_midnight(cast):
-    task = _task(cast, None, ongoing=True,
-                 recurring=[{"text": "每月25日前报送工作进展", "rule": "monthly", "day": 25}])
-    feb_done = frozenset({(0, dt.date(2026, 2, 1))})
-    items = task.duty_items(at(2026, 3, 25, 23, 59), done_periods=feb_done)
-    assert items == [{"text": "每月25日前报送工作进展", "rule": "monthly", "period": dt.date(2026, 3, 1),
-                      "due": dt.date(2026, 3, 25), "state": "due_soon"}]
-    # February missed? The previous period shows up only while it is not done.
-    items = task.duty_items(at(2026, 3, 26, 0, 1), done_periods=frozenset({(0, dt.date(2026, 2, 1))}))
-    assert [(i["period"], i["state"]) for i in items] == [(dt.date(2026, 3, 1), "overdue")]
-    items = task.duty_items(at(2026, 4, 1, 0, 1), done_periods=frozenset({(0, dt.date(2026, 2, 1))}))
-    assert [(i["period"], i["due"], i["state"]) for i in items] == [
-        (dt.date(2026, 3, 1), dt.date(2026, 3, 25), "overdue"),  # March still missing
-        (dt.date(2026, 4, 1), dt.date(2026, 4, 25), "open")]
-    items = task.duty_items(at(2026, 4, 1, 0, 1), done_periods=frozenset({(0, dt.date(2026, 3, 1))}))
-    assert [i["period"] for i in items] == [dt.date(2026, 4, 1)]
-    # a day past the month's end means its last day; quarterly duties fall in the quarter's last month
-    feb = _task(cast, None, recurring=[{"text": "每月31日前", "rule": "monthly", "day": 31},
-                                       {"text": "每季末报送总结", "rule": "quarterly", "day": None}])
-    due = {i["text"]: i["due"] for i in feb.duty_items(at(2026, 2, 10))}
-    assert due == {"每月31日前": dt.date(2026, 2, 28), "每季末报送总结": dt.date(2026, 3, 31)}
-
-
 def test_it_never_makes_an_ongoing_item_overdue_but_still_wants_its_reports(cast):
     Plan.objects.filter(pk=cast.plan.pk).update(report_day=25)
     with time_machine.travel(at(2026, 1, 5), tick=False):
@@ -128,6 +105,6 @@ def test_it_agrees_on_due_soon_between_queryset_and_get_status(db):
 
     now = dt.datetime(2026, 3, 13, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Friday
     tasks = [TaskFactory(deadline=dt.date(2026, 3, 13) + dt.timedelta(days=d)) for d in range(0, 12)]
-    in_qs = set(Task.objects.due_soon(now=now).values_list("pk", flat=True))
+    in_qs = set(Task.objects.status_in([TaskStatus.DUE_SOON], now=now).values_list("pk", flat=True))
     by_status = {t.pk for t in tasks if t.get_status(now) == TaskStatus.DUE_SOON}
     assert in_qs == by_status and len(by_status) >= 7

@@ -59,7 +59,7 @@ def test_it_counts_tasks_created_after_the_due_day_alike_in_the_dashboard_the_li
 
 
 def test_it_applies_the_rule_to_quarterly_plans_by_the_quarters_due_day(cast):
-    from tasks.querysets import owes_report_q
+    from tasks.status import owes_report_q
 
     cast.plan.report_cycle = ReportCycle.QUARTERLY
     cast.plan.save(update_fields=["report_cycle"])

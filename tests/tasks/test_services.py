@@ -205,11 +205,11 @@ def test_it_reads_本期已报送_from_the_period_of_the_newest_report(cast, wor
     for the current period of its plan's cycle — the month, or for a quarterly plan the quarter."""
     from plans.choices import ReportCycle
     from tasks.models import Task
-    from tasks.querysets import reported_q
+    from tasks.status import reported_q
     from tasks.workdays import local_date
 
     today = local_date(timezone.now())
-    # a task owes this period's report only if it existed by the due day (tasks.querysets.owes_report_q)
+    # a task owes this period's report only if it existed by the due day (tasks.status.owes_report_q)
     Task.objects.filter(pk=work.task.pk).update(created_at=timezone.now() - dt.timedelta(days=100))
 
     def reported():

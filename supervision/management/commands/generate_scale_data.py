@@ -290,7 +290,7 @@ class Command(BaseCommand):
         today = self.today
         if m.deadline and rnd.random() < 0.08:
             t.granted_deadline = m.deadline + dt.timedelta(days=rnd.randrange(15, 120))
-        eff = t.granted_deadline or t.deadline
+        eff = t.effective_deadline
         if eff and eff < today:
             chance = 0.55
         elif eff:
