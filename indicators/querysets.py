@@ -1,7 +1,8 @@
-"""达标 in SQL: each target's latest reading (stored on the target) compared with its op and value
-(mirrors Target.is_met_by)."""
+"""Query vocabulary of targets. 达标 in SQL: each target's latest reading (stored on the target)
+compared with its op and value (mirrors Target.is_met_by)."""
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.db.models.lookups import Exact
 
@@ -17,11 +18,6 @@ def _meets(actual: str, op, value) -> Q:
             | when(Op.LT, "lt"))
 
 
-def reading_met_q() -> Q:
-    """On TargetReading rows: the reading meets its target."""
-    return _meets("value", F("target__op"), F("target__value"))
-
-
 def with_latest_met(qs: QuerySet) -> QuerySet:
     """Annotate `latest_met`: True/False for the latest reading, None when there is none."""
     return qs.annotate(latest_met=Case(When(latest_value__isnull=True, then=Value(None)),
@@ -30,9 +26,18 @@ def with_latest_met(qs: QuerySet) -> QuerySet:
 
 
 def met_q() -> Q:
-    """True for targets (annotated by with_latest_reading) whose latest reading meets the target."""
+    """True for targets whose latest reading meets the target."""
     return _meets("latest_value", F("op"), F("value"))
 
 
-def unmet_q() -> Q:
-    return Q(latest_value__isnull=False) & ~met_q()
+class TargetQuerySet(models.QuerySet):
+    def met(self) -> TargetQuerySet:
+        """达标: the latest reading meets the target."""
+        return self.filter(met_q())
+
+    def unmet(self) -> TargetQuerySet:
+        """未达标: there is a reading and the latest does not meet the target."""
+        return self.filter(latest_value__isnull=False).exclude(met_q())
+
+    def with_latest_met(self) -> TargetQuerySet:
+        return with_latest_met(self)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import models
 
 from .choices import PlanStatus, Role
@@ -26,17 +27,12 @@ class Scope:
     def is_supervisor(self) -> bool:
         return self.role == Role.SUPERVISOR
 
-    @property
-    def sees_region(self) -> bool:
-        return self.role in (Role.ADMIN, Role.SUPERVISOR)
-
 
 NOBODY = Scope(role=None, unit_id=None, region_ids=frozenset())
 
 
 def region_descendants(region_id: int) -> frozenset[int]:
-    from .models import Region
-
+    Region = apps.get_model("plans", "Region")  # models.py imports this module
     pairs = list(Region.objects.values_list("id", "parent_id"))
     children: dict[int | None, list[int]] = {}
     for rid, parent in pairs:
@@ -59,9 +55,7 @@ def scope_of(user) -> Scope:
     if user.is_superuser:
         scope = Scope(role=Role.ADMIN, unit_id=None, region_ids=frozenset())
     else:
-        from .models import Membership
-
-        m = Membership.objects.filter(user=user).select_related("unit").first()
+        m = apps.get_model("plans", "Membership").objects.filter(user=user).select_related("unit").first()
         if m is None:
             scope = NOBODY
         elif m.role == Role.SUPERVISOR:
@@ -73,9 +67,9 @@ def scope_of(user) -> Scope:
 
 
 def _plan_ids_of_unit(unit_id: int | None):
-    from tasks.models import Task
-
-    return Task.objects.filter(unit_id=unit_id).values("plan_id")
+    # The plans a unit has work in are those its tasks belong to. Tasks sit in a layer above this
+    # one: they are read through the app registry by name, never imported.
+    return apps.get_model("tasks", "Task").objects.filter(unit_id=unit_id).values("plan_id")
 
 
 class UnitQuerySet(models.QuerySet):

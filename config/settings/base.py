@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "audit",  # the audit log: below every app that writes it
     "accounts",
     "background",  # the abstract background job (claim, lease, retry), its sweeper and status endpoint
     "plans",

@@ -1,300 +1,29 @@
-"""Use cases that write plans, measures and units. Views, jobs and commands call only these."""
+"""Revising a stored plan: the review page's edits (measures, header, unit mapping), publishing,
+and the one propagation that carries a plan's content to its targets and tasks."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import logging
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
-from background.services import JobRun, job_enqueue, job_run, lease
-
-from .choices import PlanStatus, UnitKind, UnitRole
-from .models import AuditEntry, ImportJob, Measure, MeasureUnit, Membership, Plan, Region, Unit, UnitAlias
-
-log = logging.getLogger(__name__)
-
-
-class PlanImportError(Exception):
-    """Raised with a Chinese message when a parsed tree cannot be stored; nothing is written."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def audit(*, actor, action: str, obj, before: dict | None = None, after: dict | None = None, task=None,
-          object_id=None) -> None:
-    """`object_id` names an object that no longer has a pk (a deletion)."""
-    AuditEntry.objects.create(actor=actor if getattr(actor, "pk", None) else None, action=action,
-                              object_type=obj._meta.label_lower, object_id=str(object_id or obj.pk), task=task,
-                              before=before, after=after)
-
-
-def audit_prune(*, now: dt.datetime | None = None, batch: int = 5000) -> int:
-    """Delete sign-in audit rows (login, failure, lockout, logout) older than AUDIT_RETENTION_DAYS (at
-    least 180, checked in settings); never a younger row. Rows about plans and tasks are the plan's
-    revision history and the task's record, which plans carried over across years still need, so
-    they are never pruned. In batches, so a first run over years of rows holds no long lock."""
-    from django.conf import settings
-
-    cutoff = (now or timezone.now()) - dt.timedelta(days=max(settings.AUDIT_RETENTION_DAYS, 180))
-    total = 0
-    while True:
-        ids = list(AuditEntry.objects.filter(at__lt=cutoff, object_type="auth.user").order_by("id")
-                   .values_list("id", flat=True)[:batch])
-        if not ids:
-            return total
-        total += AuditEntry.objects.filter(id__in=ids, at__lt=cutoff).delete()[0]
-
-
-# --- Memberships (who acts for which unit) -------------------------------------------
-
-def _membership_snapshot(m: Membership) -> dict:
-    return {"user": m.user.get_username(), "unit_id": m.unit_id, "unit": m.unit.name, "role": m.role,
-            "phone": m.phone}
-
-
-@transaction.atomic
-def membership_save(*, membership: Membership, actor=None) -> Membership:
-    """Create or change a membership, audited. A user's unit and role decide what they see, so
-    every change is traced like a change to a task."""
-    before = None
-    if membership.pk:
-        old = Membership.objects.select_related("user", "unit").filter(pk=membership.pk).first()
-        before = _membership_snapshot(old) if old else None
-    membership.save()
-    after = _membership_snapshot(membership)
-    if before != after:
-        audit(actor=actor, action="membership_update" if before else "membership_create", obj=membership,
-              before=before, after=after)
-    return membership
-
-
-@transaction.atomic
-def membership_delete(*, membership: Membership, actor=None) -> None:
-    pk, before = membership.pk, _membership_snapshot(membership)
-    membership.delete()
-    audit(actor=actor, action="membership_delete", obj=membership, object_id=pk, before=before)
-
-
-# --- The supervisors' read-only admin ------------------------------------------------
-
-SUPERVISOR_ADMIN_GROUP = "督查（只读后台）"
-# What supervisors may look at in the Django admin: an explicit allow-list, so a model added later
-# (or a third-party one: API tokens, users, sessions, lockouts) is never readable by default.
-# Deliberately absent: users, groups, tokens, robot settings (ChannelConfig holds webhook keys and
-# signing secrets), the outbox and delivery log (errors may quote a webhook), drafts (personal),
-# evidence and export files, the audit log (login and IP records are for administrators).
-SUPERVISOR_ADMIN_PERMISSIONS = [
-    "plans.view_region", "plans.view_unit", "plans.view_unitalias", "plans.view_membership",
-    "plans.view_plan", "plans.view_measure", "plans.view_measureunit",
-    "tasks.view_task", "tasks.view_progressreport", "tasks.view_extensionrequest",
-    "tasks.view_completionapplication",
-    "indicators.view_target", "indicators.view_targetreading",
-    "supervision.view_urge", "supervision.view_escalation", "supervision.view_reminder",
-]
-
-
-def supervisor_admin_group_sync(*, create: bool = True):
-    """Give the supervisors' admin group exactly SUPERVISOR_ADMIN_PERMISSIONS (run by seed_demo
-    and after every migrate, so an existing group that once had every view_* permission is fixed)."""
-    from django.contrib.auth.models import Group, Permission
-    from django.db.models import Q
-
-    group = (Group.objects.get_or_create(name=SUPERVISOR_ADMIN_GROUP)[0] if create
-             else Group.objects.filter(name=SUPERVISOR_ADMIN_GROUP).first())
-    if group is None:
-        return None
-    wanted = Q(pk__in=[])
-    for perm in SUPERVISOR_ADMIN_PERMISSIONS:
-        app_label, codename = perm.split(".")
-        wanted |= Q(content_type__app_label=app_label, codename=codename)
-    group.permissions.set(Permission.objects.filter(wanted))
-    return group
-
-
-# --- Unit registry ----------------------------------------------------------------
-
-class UnitRegistry:
-    """Resolves unit names as printed to units of a region (names and aliases, this region first,
-    then its ancestors). Built once per import: a dict lookup per name."""
-
-    def __init__(self, region: Region):
-        regions = []
-        r: Region | None = region
-        while r is not None:
-            regions.append(r.pk)
-            r = r.parent
-        self._by_name: dict[str, Unit] = {}
-        # Ancestors first so that the region's own units win on a clash.
-        for rid in reversed(regions):
-            for unit in Unit.objects.filter(region_id=rid, is_active=True):
-                self._by_name[unit.name] = unit
-            for alias in UnitAlias.objects.filter(unit__region_id=rid, unit__is_active=True).select_related("unit"):
-                self._by_name[alias.alias] = alias.unit
-
-    def resolve(self, name: str) -> Unit | None:
-        return self._by_name.get(name)
-
-    def suggest(self, name: str) -> Unit | None:
-        """The registered unit an unknown name most likely abbreviates or spells out (a rule on the
-        characters, plans.unitnames.suggest), for the review page to preselect."""
-        from .unitnames import suggest
-
-        return suggest(name, self._by_name.items())
-
-    def names(self) -> list[str]:
-        return list(self._by_name)
-
-
-def unit_names_for_parser(region: Region) -> list[str]:
-    return UnitRegistry(region).names()
-
-
-@transaction.atomic
-def region_create(*, name: str, code: str, parent: Region | None = None, actor=None) -> Region:
-    """A new administrative area (the upload form offers it when the plan's region is missing)."""
-    region = Region(name=name.strip(), code=code.strip(), parent=parent)
-    try:
-        region.full_clean()
-    except ValidationError as exc:
-        raise PlanImportError(_messages(exc)) from exc
-    region.save()
-    audit(actor=actor, action="region_create", obj=region,
-          after={"name": region.name, "code": region.code, "parent": parent.name if parent else None})
-    return region
-
-
-def _messages(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for ms in exc.message_dict.values() for m in ms)
-    return "；".join(exc.messages)
-
-
-@transaction.atomic
-def unit_create(*, region: Region, name: str, kind: str = UnitKind.DEPARTMENT, actor=None,
-                aliases: Iterable[str] = ()) -> Unit:
-    from .unitnames import is_catch_all
-
-    if is_catch_all(name):
-        raise PlanImportError(f"“{name}”是泛指（如“各有关单位”），不是一个具体单位，不能新建。"
-                              "请在措施中写明责任单位。")
-    unit = Unit(region=region, name=name.strip(), kind=kind)
-    unit.full_clean()
-    unit.save()
-    for a in aliases:
-        UnitAlias.objects.create(unit=unit, alias=a)
-    audit(actor=actor, action="unit_create", obj=unit, after={"name": unit.name, "kind": kind})
-    return unit
-
-
-@transaction.atomic
-def unit_alias_add(*, unit: Unit, alias: str, actor=None) -> UnitAlias:
-    obj, created = UnitAlias.objects.get_or_create(unit=unit, alias=alias.strip())
-    if created:
-        audit(actor=actor, action="unit_alias_add", obj=unit, after={"alias": obj.alias})
-        # Measures waiting for this name are mapped now.
-        MeasureUnit.objects.filter(unit__isnull=True, name_as_printed=obj.alias,
-                                   measure__plan__region=unit.region).update(unit=unit)
-    return obj
-
-
-# --- Import -----------------------------------------------------------------------
-
-@dataclass
-class ImportDiff:
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    changed: list[tuple[str, list[str]]] = field(default_factory=list)
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.added or self.removed or self.changed)
-
-    def as_lines(self) -> list[str]:
-        lines = [f"新增 {p}" for p in self.added] + [f"删除 {p}" for p in self.removed]
-        lines += [f"修改 {p}：{'、'.join(fields)}" for p, fields in self.changed]
-        return lines or ["无变化"]
-
-
-@dataclass
-class ImportResult:
-    plan: Plan
-    created: bool
-    unchanged: bool
-    diff: ImportDiff
-    unknown_units: list[str]
-    task_changes: list[str] = field(default_factory=list)  # a published plan's tasks that followed
-
-
-_MEASURE_FIELDS = ["title", "text", "actionable", "level", "deadline_text", "deadline", "ongoing", "recurring", "label",
-                   "source"]
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise PlanImportError(f"日期格式不正确：{value}") from None
-
-
-def _decimal(value: Any, where: str) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        raise PlanImportError(f"{where}：数值“{value}”无法识别") from None
-
-
-def _segment(item: dict) -> str:
-    # An unnumbered item (a bold heading the document did not number) is matched by its title.
-    return item.get("label") or "·" + (item.get("title") or "")[:12]
-
-
-def _flatten(items: list[dict], parent_path: str = "") -> Iterable[tuple[str, str, dict]]:
-    for item in items or []:
-        path = f"{parent_path}/{_segment(item)}" if parent_path else _segment(item)
-        yield path, parent_path, item
-        yield from _flatten(item.get("children") or [], path)
-
-
-def _measure_values(item: dict) -> dict:
-    deadline = item.get("deadline") or {}
-    title = (item.get("title") or "").strip()
-    return {
-        "label": item.get("label") or "",
-        "level": int(item.get("level") or 1),
-        "title": title[:500],
-        "text": item.get("text") or title,
-        "actionable": bool(item.get("actionable", True)),
-        "deadline_text": (deadline.get("text") or "")[:100],
-        "deadline": _parse_date(deadline.get("date")),
-        "ongoing": bool(item.get("ongoing") or deadline.get("ongoing")),
-        "recurring": item.get("recurring") or [],
-        # the paragraph or table row the parser read the item from (absent from older parsers)
-        "source": str(item.get("source") or ""),
-        # added to the parsed tree by the indicators app's enricher (plans.importers.register_enricher)
-        "indicator_primary": (item.get("indicator") or {}).get("primary") or "",
-        "indicator_secondary": list((item.get("indicator") or {}).get("secondary") or [])[:2],
-    }
+from audit.services import audit
+from indicators.services import target_text, targets_follow_deadlines, targets_replace
+from plans.choices import PlanStatus, UnitKind, UnitRole
+from plans.models import Measure, MeasureUnit, Plan, Region, Unit
+from plans.search import reindex_measures
+from plans.services.units import PlanImportError, UnitRegistry, _messages, unit_alias_add, unit_create
+from plans.signals import tasks_revised
+from plans.unitnames import guess_kind, is_catch_all
+from tasks.models import Task
 
 
 def _unit_rows(item: dict) -> list[tuple[str, str]]:
     """(name, role) of the units named on an item; catch-alls (各有关单位) name nobody and are left out."""
-    from .unitnames import is_catch_all
-
     rows, seen = [], set()
     for role, key in ((UnitRole.LEAD, "lead_units"), (UnitRole.CO, "co_units")):
         for name in item.get(key) or []:
@@ -305,169 +34,11 @@ def _unit_rows(item: dict) -> list[tuple[str, str]]:
     return rows
 
 
-def _target_rows(item: dict, path: str, deadline: dt.date | None) -> list[dict]:
-    rows = []
-    for i, t in enumerate(item.get("targets") or []):
-        value = _decimal(t.get("value"), f"第 {path} 项的指标")
-        if value is None or t.get("op") not in {">=", "<=", "=", ">", "<"}:
-            raise PlanImportError(f"第 {path} 项的指标“{t.get('text', '')}”缺少比较符或目标值")
-        rows.append({"text": (t.get("text") or _target_text(t))[:500], "metric": (t.get("metric") or t.get("text") or "指标")[:200], "op": t["op"],
-                     "value": value, "unit": (t.get("unit") or "")[:30],
-                     "baseline": _decimal(t.get("baseline"), f"第 {path} 项的指标基数"),
-                     "deadline": deadline, "order": i})
-    return rows
 
-
-def _target_text(t: dict) -> str:
-    """A target typed on the review page has no original text: say it in words."""
-    from indicators.choices import Op
-
-    value = t.get("value")
-    value = f"{Decimal(str(value)).normalize():f}" if value not in (None, "") else ""
-    op = dict(Op.choices).get(t.get("op"), t.get("op") or "")
-    return f"{t.get('metric') or '指标'}{op}{value}{t.get('unit') or ''}"
-
-
-# Apps above `plans` act on a stored import (publishing: carry-over links to earlier plans) by
-# registering a function(*, plan, actor) here in their AppConfig.ready(); `plans` never imports them.
-_AFTER_IMPORT: list = []
-
-
-def register_after_import(fn) -> None:
-    if fn not in _AFTER_IMPORT:
-        _AFTER_IMPORT.append(fn)
-
-
-@transaction.atomic
-def plan_import(*, tree: dict, region: Region, source_name: str, source_bytes: bytes, actor=None,
-                plan: Plan | None = None) -> ImportResult:
-    """Store a parsed plan tree (the gold shape) all-or-nothing.
-
-    The same file again changes nothing. A revised file (same title in the same region, or `plan`
-    given) updates measures matched by their label path and returns the diff.
-    """
-    try:
-        return _plan_import(tree=tree, region=region, source_name=source_name, source_bytes=source_bytes,
-                            actor=actor, plan=plan)
-    except ValidationError as exc:
-        details = "；".join(f"{k}：{'，'.join(v)}" for k, v in exc.message_dict.items()) if hasattr(
-            exc, "error_dict") else "；".join(exc.messages)
-        raise PlanImportError(f"导入失败，未写入任何内容。{details}") from exc
-
-
-def _plan_import(*, tree: dict, region: Region, source_name: str, source_bytes: bytes, actor,
-                 plan: Plan | None) -> ImportResult:
-    if not tree.get("items"):
-        raise PlanImportError("文件中没有识别出编号条目，未导入任何内容。")
-    sha = hashlib.sha256(source_bytes).hexdigest()
-    existing = Plan.objects.filter(region=region, source_sha256=sha).exclude(status=PlanStatus.ARCHIVED).first()
-    registry = UnitRegistry(region)
-    unknown = sorted({name for _, _, it in _flatten(tree["items"]) for name, _ in _unit_rows(it)
-                      if registry.resolve(name) is None})
-    if existing is not None:
-        return ImportResult(plan=existing, created=False, unchanged=True, diff=ImportDiff(), unknown_units=unknown)
-
-    title = (tree.get("title") or "").strip() or source_name
-    if plan is None:
-        plan = (Plan.objects.select_for_update().filter(region=region, title=title)
-                .exclude(status=PlanStatus.ARCHIVED).first())
-    created = plan is None
-    header = {
-        "title": title[:200],
-        "issuer": (tree.get("issuer") or "")[:100],
-        "issued_on": _parse_date(tree.get("issued_on")),
-        "year": int(tree.get("year") or timezone.localdate().year),
-        # the parser says when nothing in the text gave the year (older parsers: not guessed)
-        "year_guessed": bool(tree.get("year_guessed")) or not tree.get("year"),
-    }
-    if created:
-        plan = Plan(region=region, **header)
-    else:
-        for k, v in header.items():
-            setattr(plan, k, v)
-        plan.version += 1
-    plan.source_name = source_name[:255]
-    plan.source_sha256 = sha
-    plan.full_clean(exclude=["source_file"])
-    plan.save()
-    plan.source_file.save(source_name, ContentFile(source_bytes), save=True)
-
-    old = {m.path: m for m in plan.measures.all()} if not created else {}
-    diff = ImportDiff()
-    seen_paths: set[str] = set()
-    by_path: dict[str, Measure] = {}
-    # Orders are rewritten below; park the old ones out of the way of the unique (plan, order).
-    if old:
-        Measure.objects.filter(plan=plan).update(order=F("order") + 1_000_000)
-    for order, (path, parent_path, item) in enumerate(_flatten(tree["items"])):
-        if path in seen_paths:
-            raise PlanImportError(f"编号“{path}”在文件中出现了两次，请检查编号后重新导入。")
-        seen_paths.add(path)
-        values = _measure_values(item)
-        parent = by_path.get(parent_path) if parent_path else None
-        measure = old.get(path)
-        if measure is not None and measure.withdrawn_at is not None:
-            # a path a previous revision removed comes back: the measure (and its tasks) return
-            measure.withdrawn_at = None
-            diff.added.append(path)
-        if measure is None:
-            measure = Measure(plan=plan, parent=parent, path=path[:200], order=order, **values)
-            measure.full_clean(exclude=["plan", "parent"])
-            measure.save()
-            diff.added.append(path)
-            changed_fields: list[str] = []
-        else:
-            if measure.indicator_primary:  # suggested once; a correction on the review page stays
-                values.pop("indicator_primary")
-                values.pop("indicator_secondary")
-            changed_fields = [f for f in _MEASURE_FIELDS if getattr(measure, f) != values[f]]
-            for f, v in values.items():
-                setattr(measure, f, v)
-            measure.parent = parent
-            measure.order = order
-            measure.save()
-        by_path[path] = measure
-
-        units = _unit_rows(item)
-        current_units = [(mu.name_as_printed, mu.role) for mu in measure.unit_links.all()] if not created else []
-        if current_units != units:
-            if measure.pk and current_units:
-                changed_fields.append("责任单位")
-            measure.unit_links.all().delete()
-            MeasureUnit.objects.bulk_create([
-                MeasureUnit(measure=measure, name_as_printed=name, unit=registry.resolve(name), role=role, order=i)
-                for i, (name, role) in enumerate(units)
-            ])
-        targets = _target_rows(item, path, values["deadline"])
-        current_targets = [
-            {"text": t.text, "metric": t.metric, "op": t.op, "value": t.value, "unit": t.unit, "baseline": t.baseline,
-             "deadline": t.deadline, "order": t.order} for t in measure.targets.all()
-        ] if path in old else []
-        if current_targets != targets:
-            if current_targets:
-                changed_fields.append("指标")
-            _replace_targets(measure, targets, path)
-        if path in old and changed_fields:
-            diff.changed.append((path, [_FIELD_LABELS.get(f, f) for f in changed_fields]))
-
-    removed = [m for p, m in old.items() if p not in seen_paths and m.withdrawn_at is None]
-    _measures_remove(removed, diff=diff)
-    from .search import reindex_measures
-
-    reindex_measures(plan.measures.all())
-    tasks = plan_propagate(plan=plan, actor=actor)
-    audit(actor=actor, action="plan_import" if created else "plan_reimport", obj=plan,
-          after={"source": source_name, "sha256": sha, "diff": diff.as_lines(), "tasks": tasks.as_lines()})
-    for hook in _AFTER_IMPORT:  # in the same transaction: all-or-nothing holds for them too
-        hook(plan=plan, actor=actor)
-    return ImportResult(plan=plan, created=created, unchanged=False, diff=diff, unknown_units=unknown,
-                        task_changes=tasks.as_lines())
-
-
-def _measures_remove(measures: list[Measure], *, diff: ImportDiff | None = None, now=None) -> list[str]:
+def _measures_remove(measures: list[Measure], *, diff=None, now=None) -> list[str]:
     """Remove measures from their plan: a measure with tasks is withdrawn (kept, hidden; its tasks are
     withdrawn with their reports by plan_propagate), one without is deleted. Children go with
-    their parents. Returns the paths removed."""
+    their parents. Returns the paths removed (also added to `diff.removed`, an import's ImportDiff)."""
     now = now or timezone.now()
     paths = []
     for m in sorted(measures, key=lambda m: -m.level):
@@ -479,29 +50,6 @@ def _measures_remove(measures: list[Measure], *, diff: ImportDiff | None = None,
         else:
             m.delete()
     return paths
-
-
-_FIELD_LABELS = {"title": "标题", "text": "正文", "actionable": "是否任务项", "level": "层级", "label": "编号",
-                 "deadline_text": "时限原文", "deadline": "完成时限", "ongoing": "长期坚持", "recurring": "周期性要求",
-                 "indicator_primary": "主要评价指标", "indicator_secondary": "次要评价指标"}
-
-
-def _replace_targets(measure: Measure, rows: list[dict], path: str) -> None:
-    from indicators.models import Target
-
-    kept = {t.order: t for t in measure.targets.all()}
-    for row in rows:
-        t = kept.pop(row["order"], None)
-        if t is None:
-            t = Target(measure=measure)
-        for k, v in row.items():
-            setattr(t, k, v)
-        t.full_clean(exclude=["measure"])
-        t.save()
-    for t in kept.values():
-        if t.readings.exists():
-            raise PlanImportError(f"新文件删除了第 {path} 项的指标“{t.metric}”，但它已有实际值，不能删除。")
-        t.delete()
 
 
 # --- Publish ------------------------------------------------------------------------
@@ -550,20 +98,13 @@ def plan_propagate(*, plan: Plan, actor, now: dt.datetime | None = None, announc
     open tasks together with units and duties: new tasks for added units, open tasks of removed
     units or measures withdrawn (kept with their reports), withdrawn ones given back, deadlines
     moved. Each task change is audited and the units concerned are told (plans.signals)."""
-    from django.db.models import OuterRef, Subquery
-
-    from indicators.models import Target
-
-    Target.objects.filter(measure__plan=plan).update(
-        deadline=Subquery(Measure.objects.filter(pk=OuterRef("measure_id")).values("deadline")[:1]))
+    targets_follow_deadlines(plan)
     if plan.status != PlanStatus.PUBLISHED:
         return TaskChanges()
     return _sync_tasks(plan, actor=actor, now=now or timezone.now(), announce=announce)
 
 
 def _sync_tasks(plan: Plan, *, actor, now: dt.datetime, announce: bool) -> TaskChanges:
-    from tasks.models import Task
-
     # Two edits of one plan at once would both create the same new task: one propagation per plan
     # at a time.
     Plan.objects.select_for_update().filter(pk=plan.pk).first()
@@ -629,8 +170,6 @@ def _task_facts(t) -> dict:
 def _announce(plan: Plan, changes: TaskChanges, *, now: dt.datetime) -> None:
     """Tell the units concerned, in this transaction. Sending is supervision's (a layer above): it
     listens to plans.signals.tasks_revised and writes the in-app reminders its outbox carries."""
-    from .signals import tasks_revised
-
     def what(t) -> str:
         return f"“{t.measure.label} {t.measure.title[:40]}”".replace("“ ", "“")
 
@@ -648,6 +187,8 @@ def _revision(*, plan: Plan, actor, action: str, changes: list[str], tasks: Task
     """One entry in the plan's revision history (who, when, what changed, what happened to tasks)."""
     audit(actor=actor, action=action, obj=plan,
           after={"changes": changes, "tasks": tasks.as_lines() if tasks else []})
+
+
 
 
 @transaction.atomic
@@ -674,58 +215,6 @@ def plan_publish(*, plan: Plan, actor) -> int:
     return created
 
 
-# --- Import jobs (browser upload) ----------------------------------------------------
-
-def import_job_create(*, region: Region, upload, actor) -> "ImportJob":
-    """Store the upload and queue its parsing; the job runs once the transaction commits."""
-    from django.conf import settings
-
-    if upload.size > settings.PLAN_UPLOAD_MAX_BYTES:
-        raise PlanImportError(f"文件过大（{upload.size / 1024 / 1024:.1f} MB），方案文件不能超过 50 MB。")
-    if upload.size == 0:
-        raise PlanImportError("文件是空的，请检查后重新上传。")
-    with transaction.atomic():
-        job = ImportJob(region=region, original_name=upload.name[:255], size=upload.size, created_by=actor,
-                        lease_until=timezone.now() + lease())
-        job.file.save(upload.name, upload, save=False)
-        job.save()
-        job_enqueue(job)
-    return job
-
-
-def import_job_run(*, job_id: int) -> bool:
-    """Claim the parse job and run it (False if it was not claimable: taken, finished, out of attempts)."""
-    return job_run(ImportJob, job_id, _import_job_body)
-
-
-def _import_job_body(run: JobRun) -> None:
-    """Parse, then store all-or-nothing; the job row records the outcome. A refused file is deleted
-    from disk (it is never parsed again: the admin uploads a corrected one)."""
-    from .importers import ImportRefused, parse_bytes
-
-    job = ImportJob.objects.select_related("region", "created_by").get(pk=run.job.pk)
-    with job.file.open("rb") as fh:
-        data = fh.read()
-    run.progress(20)
-    try:
-        tree = parse_bytes(data, job.original_name, known_units=unit_names_for_parser(job.region))
-        run.progress(70)
-        result = plan_import(tree=tree, region=job.region, source_name=job.original_name, source_bytes=data,
-                             actor=job.created_by)
-    except (ImportRefused, PlanImportError) as exc:
-        # a refused file is of no further use and may be hostile: it does not stay on disk (the job row
-        # keeps its name, size and the reason); a crash keeps it, for the administrator to look at
-        if run.fail(message=exc.message, file=""):
-            job.file.delete(save=False)
-        return
-    if result.unchanged:
-        message = "该文件与已导入的方案完全相同，没有任何修改。"
-    elif result.created:
-        message = f"已识别 {result.plan.measures.count()} 项，方案已保存为草稿，请审核后发布。"
-    else:
-        message = "已按新文件更新方案：" + "；".join(result.diff.as_lines() + result.task_changes)
-    run.finish(message=message, plan=result.plan, warnings=tree.get("warnings") or [],
-               unknown_units=result.unknown_units, diff=result.diff.as_lines() if not result.created else [])
 
 
 # --- Review edits ------------------------------------------------------------------------
@@ -781,15 +270,13 @@ def measure_update(*, measure: Measure, actor, expected_version: int, data: dict
         rows = []
         for i, t in enumerate(data["targets"]):
             row = {k: t.get(k) for k in ("metric", "op", "value", "unit", "baseline")}
-            row.update(text=(t.get("text") or _target_text(t))[:500], unit=row["unit"] or "", deadline=current.deadline,
+            row.update(text=(t.get("text") or target_text(t))[:500], unit=row["unit"] or "", deadline=current.deadline,
                        order=i)
             rows.append(row)
         try:
-            _replace_targets(current, rows, current.path)
+            targets_replace(current, rows, current.path)
         except ValidationError as exc:
             raise PlanImportError(f"第 {current.path} 项的指标未保存：{_messages(exc)}") from exc
-    from .search import reindex_measures
-
     reindex_measures(Measure.objects.filter(pk=current.pk))
     after = _measure_snapshot(current)
     audit(actor=actor, action="measure_update", obj=current, before=before, after=after)
@@ -826,8 +313,6 @@ def _measure_snapshot(m: Measure) -> dict:
 def measure_add(*, plan: Plan, actor, parent: Measure | None, data: dict) -> Measure:
     """Add a measure to a plan (a draft under review, or a published plan being revised: its units
     get their tasks at once). It goes last among its parent's children."""
-    from django.db.models import Max
-
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if parent is not None and (parent.plan_id != plan.pk or parent.withdrawn_at):
         raise PlanImportError("所选上级条目不属于本方案。")
@@ -852,8 +337,6 @@ def measure_add(*, plan: Plan, actor, parent: Measure | None, data: dict) -> Mea
         raise PlanImportError(f"新增条目未保存：{_messages(exc)}") from exc
     measure.save()
     _set_units(measure, data.get("lead_units") or [], data.get("co_units") or [])
-    from .search import reindex_measures
-
     reindex_measures(Measure.objects.filter(pk=measure.pk))
     audit(actor=actor, action="measure_add", obj=measure, after=_measure_snapshot(measure))
     tasks = plan_propagate(plan=plan, actor=actor)
@@ -941,8 +424,6 @@ def unit_map(*, region: Region, name_as_printed: str, actor, unit: Unit | None =
     """Map an unknown name to an existing unit or create a unit of that name. A mapping to a unit of
     another name is stored as that unit's alias, so the next import in the region recognises the
     name. Published plans waiting for the name get their tasks at once."""
-    from .unitnames import guess_kind
-
     waiting = MeasureUnit.objects.filter(unit__isnull=True, name_as_printed=name_as_printed,
                                          measure__plan__region=region)
     plans = list(Plan.objects.filter(pk__in=waiting.values("measure__plan_id"), status=PlanStatus.PUBLISHED))
