@@ -105,7 +105,7 @@ def main() -> None:
     from publishing.carryover import carryover_suggest
     from publishing.models import Article, MeasureLink
     from publishing.ranking import article_tokens
-    from publishing.services.library import LibraryIndex, related_articles_bulk
+    from publishing.services import LibraryIndex, related_articles_bulk
 
     plans = _seed(n_measures)
     comp = parse_document(next((ROOT / "fixtures" / "seeds").glob("004_*.txt")).read_bytes(), "004.txt")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery
 
 from plans.models import Measure
-from plans.services.units import PlanImportError
+from plans.services import PlanImportError
 
 from .choices import Op
 from .models import Target

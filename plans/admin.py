@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .models import Measure, MeasureUnit, Membership, Plan, Region, Unit, UnitAlias
-from .services.members import membership_delete, membership_save
+from .services import membership_delete, membership_save
 
 admin.site.site_header = "营商环境行动方案督办系统"
 admin.site.site_title = "督办系统管理"

@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 def _sync_supervisor_admin_group(sender, **kwargs):
-    from .services.members import supervisor_admin_group_sync
+    from .services import supervisor_admin_group_sync
 
     supervisor_admin_group_sync(create=False)
 

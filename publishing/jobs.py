@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services.imports import import_job_run
+from .services import import_job_run
 
 
 # The name it had when the job lived in plans: messages queued before an upgrade still run.

@@ -15,14 +15,14 @@ from config.files import file_response
 from plans.choices import PlanStatus, UnitRole
 from plans.models import Measure, MeasureUnit, Plan
 from plans.querysets import scope_of
-from plans.services.units import PlanImportError, UnitRegistry, region_create
+from plans.services import PlanImportError, UnitRegistry, region_create
 from plans.unitnames import guess_kind
 from tasks.models import Task
 
 from .models import ImportJob
 from .plan_forms import SEP, ImportUploadForm, MeasureAddForm, MeasureEditForm, PlanHeaderForm, TargetFormSet, UnitMapForm
-from .services.imports import import_job_create
-from .services.revisions import StaleEditError, measure_add, measure_remove, measure_update, plan_publish, plan_update, unit_map
+from .services import (StaleEditError, import_job_create, measure_add, measure_remove, measure_update, plan_publish,
+                       plan_update, unit_map)
 
 
 def _admin_only(request):

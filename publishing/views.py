@@ -10,7 +10,7 @@ from plans.querysets import scope_of
 
 from .forms import CompilationUploadForm, LibrarySearchForm
 from .models import Article, Compilation
-from .services.library import LibraryImportError, compilation_import_file, library_search, related_articles
+from .services import LibraryImportError, compilation_import_file, library_search, related_articles
 
 PAGE_SIZE = 20
 

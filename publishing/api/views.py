@@ -8,7 +8,7 @@ from plans.models import Measure
 
 from ..filtersets import ArticleFilterSet
 from ..models import Article
-from ..services.library import related_articles
+from ..services import related_articles
 from .serializers import ArticleSerializer, RelatedArticleSerializer
 
 

@@ -1,7 +1,7 @@
 """`{% related_articles measure %}`: the top-3 articles of the case library for a measure."""
 from django import template
 
-from ..services.library import related_articles as find
+from ..services import related_articles as find
 
 register = template.Library()
 

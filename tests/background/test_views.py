@@ -7,7 +7,7 @@ from django.test import Client
 
 from background import services
 from publishing.models import ImportJob
-from publishing.services.imports import import_job_create, import_job_run
+from publishing.services import import_job_create, import_job_run
 from supervision.exports.models import ExportJob
 from supervision.exports.services import export_job_create
 

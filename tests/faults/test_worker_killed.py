@@ -17,7 +17,7 @@ from plans.importers import parse_bytes
 from audit.models import AuditEntry
 from plans.models import Measure, Plan
 from publishing.models import ImportJob
-from publishing.services.imports import import_job_create
+from publishing.services import import_job_create
 from supervision import outbox
 from supervision.choices import Channel
 from supervision.exports.models import ExportJob

@@ -14,7 +14,7 @@ from indicators.models import Target
 from audit.models import AuditEntry
 from plans.models import Measure, MeasureUnit, Plan
 from publishing.models import ImportJob
-from publishing.services.imports import import_job_create, import_job_run
+from publishing.services import import_job_create, import_job_run
 
 SEEDS = Path(settings.BASE_DIR) / "fixtures" / "seeds"
 SEED0 = SEEDS / "000_12d9136d5bf7f657.txt"

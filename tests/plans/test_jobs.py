@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from background import services
 from publishing.models import ImportJob
-from publishing.services.imports import import_job_create, import_job_run
+from publishing.services import import_job_create, import_job_run
 
 pytestmark = pytest.mark.django_db
 SEED0 = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "seeds").glob("*.txt"))[0]

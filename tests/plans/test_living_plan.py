@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from plans.models import Measure
-from publishing.services.imports import plan_import
-from publishing.services.revisions import measure_remove, measure_update, plan_publish
+from publishing.services import measure_remove, measure_update, plan_import, plan_publish
 from supervision.choices import ReminderKind
 from supervision.dashboard import querysets as agg
 from supervision.models import Reminder

@@ -11,8 +11,8 @@ from indicators.models import Target
 from plans.choices import PlanStatus, UnitKind
 from audit.models import AuditEntry
 from plans.models import Measure, MeasureUnit, Region
-from plans.services.units import unit_create
-from publishing.services.imports import plan_import
+from plans.services import unit_create
+from publishing.services import plan_import
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,8 @@ import pytest
 from plans.choices import PlanStatus, UnitKind, UnitRole
 from audit.models import AuditEntry
 from plans.models import Measure, MeasureUnit, Plan, Unit
-from plans.services.units import PlanImportError, unit_create
-from publishing.services.imports import plan_import
-from publishing.services.revisions import StaleEditError, measure_update, plan_publish, unit_map
+from plans.services import PlanImportError, unit_create
+from publishing.services import StaleEditError, measure_update, plan_import, plan_publish, unit_map
 from tasks.models import Task
 
 TREE = {

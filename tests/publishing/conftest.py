@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from publishing.services.library import compilation_import_file
+from publishing.services import compilation_import_file
 
 SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "seeds"
 SEED4 = next(SEEDS.glob("004_*.txt"))

@@ -4,7 +4,7 @@ import pytest
 
 from audit.models import AuditEntry
 from publishing.models import Article, Compilation
-from publishing.services.library import (LibraryImportError, article_save, compilation_import, compilation_import_file,
+from publishing.services import (LibraryImportError, article_save, compilation_import, compilation_import_file,
                                  library_search, related_articles)
 from tests.factories import MeasureFactory
 

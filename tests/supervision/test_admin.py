@@ -3,7 +3,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from accounts.services import api_token_issue
-from plans.services.members import SUPERVISOR_ADMIN_PERMISSIONS, supervisor_admin_group_sync
+from plans.services import SUPERVISOR_ADMIN_PERMISSIONS, supervisor_admin_group_sync
 from supervision.models import ChannelConfig
 
 pytestmark = pytest.mark.django_db

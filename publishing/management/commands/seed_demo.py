@@ -12,15 +12,13 @@ from django.utils import timezone
 from plans.choices import PlanStatus, Role, UnitKind
 from plans.importers import parse_bytes
 from plans.models import Membership, Plan, Region, Unit
-from plans.services.members import membership_save, supervisor_admin_group_sync
-from plans.services.units import unit_create, unit_names_for_parser
+from plans.services import membership_save, supervisor_admin_group_sync, unit_create, unit_names_for_parser
 from tasks.choices import ReportStatus
 from tasks.models import ProgressReport, Task
 from tasks.services import (current_period, open_periods, task_completion_apply, task_extension_request,
                             task_report_submit)
 
-from ...services.imports import plan_import
-from ...services.revisions import plan_publish
+from ...services import plan_import, plan_publish
 
 DEMO_PASSWORD = "Demo@2026"
 SEEDS = settings.BASE_DIR / "fixtures" / "seeds"
