@@ -18,7 +18,7 @@ from tasks.choices import ReportStatus, TaskStatus
 from tasks.models import ProgressReport, Task
 from tasks.services import TaskActionRefused, current_period, task_report_submit
 from tests.factories import member
-from tests.plans.test_review import _browser_form
+from tests.publishing.test_review import _browser_form
 
 pytestmark = pytest.mark.django_db
 
