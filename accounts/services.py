@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from plans.models import AuditEntry
-from plans.services import audit
+from audit.models import AuditEntry
+from audit.services import audit
 
 from .models import ApiToken, key_hash
 

@@ -20,7 +20,7 @@ urlpatterns = [
     # view serves Swagger UI's start-up script as a file, so the page needs no inline script (CSP).
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
-    path("plans/", include("plans.urls")),
+    path("plans/", include("publishing.plan_urls")),  # the plan pages keep their `plans:` URL names
     path("tasks/", include("tasks.urls")),
     path("supervision/", include("supervision.urls")),
     path("dashboard/", include("supervision.dashboard.urls")),

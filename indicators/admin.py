@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Target, TargetReading
+from .models import Target
 
 
 @admin.register(Target)
@@ -9,8 +9,3 @@ class TargetAdmin(admin.ModelAdmin):
     search_fields = ["metric", "text"]
     raw_id_fields = ["measure"]
 
-
-@admin.register(TargetReading)
-class TargetReadingAdmin(admin.ModelAdmin):
-    list_display = ["target", "period", "value", "recorded_by"]
-    raw_id_fields = ["target", "report"]

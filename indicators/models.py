@@ -1,14 +1,13 @@
-"""Quantitative targets of a measure and their readings per period. Attainment is computed."""
+"""Quantitative targets of a measure. Attainment (达标) is computed from the latest reading, which
+the progress reports' readings (tasks.TargetReading) keep on the target."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 
 from .choices import Op
+from .querysets import TargetQuerySet
 
 
 class Target(models.Model):
@@ -24,13 +23,15 @@ class Target(models.Model):
     baseline = models.DecimalField("基数", max_digits=20, decimal_places=4, null=True, blank=True)
     deadline = models.DateField("期限", null=True, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=0)
-    # Denormalised from the newest TargetReading (by period, recorded_at, id), NULL before the
-    # first: 达标 of every target on a dashboard, list or 通报 reads it, and one column beats one
-    # subquery per target. Kept by TargetReading.save() and the delete signal below, and by
-    # refresh_latest_reading after a bulk load.
+    # Denormalised from the newest reading (tasks.TargetReading, by period, recorded_at, id), NULL
+    # before the first: 达标 of every target on a dashboard, list or 通报 reads it, and one column
+    # beats one subquery per target. Kept by TargetReading.save() and its delete signal, and by
+    # tasks.models.refresh_latest_reading after a bulk load.
     latest_value = models.DecimalField("最新实际值", max_digits=20, decimal_places=4, null=True, blank=True,
                                        editable=False)
     latest_period = models.DateField("最新实际值周期", null=True, blank=True, editable=False)
+
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "指标"
@@ -50,44 +51,3 @@ class Target(models.Model):
             Op.GT: actual > self.value,
             Op.LT: actual < self.value,
         }[Op(self.op)]
-
-
-class TargetReading(models.Model):
-    """An actual value reported for a target in one period, by the unit's report that carried it."""
-
-    target = models.ForeignKey(Target, verbose_name="指标", on_delete=models.CASCADE, related_name="readings")
-    report = models.ForeignKey("tasks.ProgressReport", verbose_name="进展报告", on_delete=models.CASCADE,
-                               related_name="readings")
-    period = models.DateField("周期")
-    value = models.DecimalField("实际值", max_digits=20, decimal_places=4)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT,
-                                    related_name="+")
-    recorded_at = models.DateTimeField("填报时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "指标实际值"
-        ordering = ["target", "-period", "-recorded_at"]
-        constraints = [models.UniqueConstraint(fields=["target", "report"], name="reading_unique_per_report")]
-        indexes = [models.Index(fields=["target", "period"], name="reading_target_period")]
-
-    @property
-    def met(self) -> bool | None:
-        return self.target.is_met_by(self.value)
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        refresh_latest_reading(Target.objects.filter(pk=self.target_id))
-
-
-def refresh_latest_reading(targets: models.QuerySet) -> int:
-    """Set Target.latest_value and latest_period of `targets` from their newest reading (one UPDATE)."""
-    newest = TargetReading.objects.filter(target_id=models.OuterRef("pk")).order_by("-period", "-recorded_at", "-id")
-    return targets.update(latest_value=models.Subquery(newest.values("value")[:1]),
-                          latest_period=models.Subquery(newest.values("period")[:1]))
-
-
-@receiver(post_delete, sender=TargetReading)
-def _reading_deleted(sender, instance: TargetReading, **kwargs) -> None:
-    # A reading goes with its report (a task removed by a plan revision) or its target: the target's
-    # latest reading may now be an older one.
-    refresh_latest_reading(Target.objects.filter(pk=instance.target_id))

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import services
-from .models import AuditEntry, Measure, MeasureUnit, Membership, Plan, Region, Unit, UnitAlias
+from .models import Measure, MeasureUnit, Membership, Plan, Region, Unit, UnitAlias
+from .services import membership_delete, membership_save
 
 admin.site.site_header = "营商环境行动方案督办系统"
 admin.site.site_title = "督办系统管理"
@@ -39,14 +39,14 @@ class MembershipAdmin(admin.ModelAdmin):
 
     # Every membership change is audited: the admin writes through the service.
     def save_model(self, request, obj, form, change):
-        services.membership_save(membership=obj, actor=request.user)
+        membership_save(membership=obj, actor=request.user)
 
     def delete_model(self, request, obj):
-        services.membership_delete(membership=obj, actor=request.user)
+        membership_delete(membership=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset.select_related("user", "unit"):
-            services.membership_delete(membership=obj, actor=request.user)
+            membership_delete(membership=obj, actor=request.user)
 
 
 class MeasureUnitInline(admin.TabularInline):
@@ -78,18 +78,3 @@ class MeasureAdmin(admin.ModelAdmin):
     raw_id_fields = ["parent"]
     inlines = [MeasureUnitInline]
 
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_id"]
-    list_filter = ["action", "object_type"]
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

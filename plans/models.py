@@ -1,19 +1,16 @@
-"""The unit registry, users' memberships, plans and their numbered measure tree, and the audit log.
+"""The unit registry, users' memberships, plans and their numbered measure tree.
 
 Units and memberships live here because the importer resolves unit names against them; they are
 the vocabulary every other app speaks.
 """
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from tree_queries.query import TreeQuerySet
-
-from background.models import BackgroundJob
 
 from config.files import RandomName
 
 from .choices import NationalIndicator, PlanStatus, ReportCycle, Role, UnitKind, UnitRole
-from .querysets import MeasureQuerySet, PlanQuerySet, UnitQuerySet, scope_of
+from .querysets import MeasureQuerySet, PlanQuerySet, UnitQuerySet
 
 
 class Region(models.Model):
@@ -189,79 +186,3 @@ class MeasureUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_as_printed}（{self.get_role_display()}）"
-
-
-class AuditEntry(models.Model):
-    """Append-only trace of a change: who, when, what, before and after. Written by services in the
-    same transaction as the change, never by signals."""
-
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    action = models.CharField("操作", max_length=50)
-    object_type = models.CharField("对象类型", max_length=50)
-    object_id = models.CharField("对象ID", max_length=50)
-    task = models.ForeignKey("tasks.Task", verbose_name="任务", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="audit_entries")
-    before = models.JSONField("修改前", null=True, blank=True)
-    after = models.JSONField("修改后", null=True, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "操作记录"
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
-
-
-class ImportJob(BackgroundJob):
-    """An uploaded plan file on its way through the parser (a Celery job) to a draft plan.
-
-    The row is the job's state (claim, lease and retries: `BackgroundJob`); the page polls
-    `progress`. A refused file is deleted from disk and only this row with the refusal is kept."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "解析中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
-
-    task_name = "plans.parse_import_job"
-    crash_message = "解析时发生内部错误，未导入任何内容。请将文件发给系统管理员排查。"
-
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED)
-    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
-    file = models.FileField("文件", upload_to=RandomName("imports"), blank=True)
-    original_name = models.CharField("原文件名", max_length=255)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    warnings = models.JSONField("警告", default=list, blank=True)
-    unknown_units = models.JSONField("未识别单位", default=list, blank=True)
-    diff = models.JSONField("差异", default=list, blank=True)
-    plan = models.ForeignKey(Plan, verbose_name="方案", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="import_jobs")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
-                                   related_name="+")
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-
-    class Meta(BackgroundJob.Meta):
-        verbose_name = verbose_name_plural = "导入任务"
-        ordering = ["-created_at"]
-
-    @classmethod
-    def visible_to(cls, user) -> models.QuerySet:
-        return cls.objects.all() if scope_of(user).is_admin else cls.objects.none()
-
-    @property
-    def retryable(self) -> bool:
-        # A refused file is deleted: there is nothing to parse again, the admin uploads a new one.
-        return self.status == self.Status.FAILED and bool(self.file)
-
-    def can_retry(self, user) -> bool:
-        return self.retryable and self.visible_to(user).filter(pk=self.pk).exists()
-
-    def get_absolute_url(self) -> str:
-        return reverse("plans:import_status", args=[self.pk])
-
-    def __str__(self) -> str:
-        return f"{self.original_name}（{self.get_status_display()}）"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
@@ -34,8 +35,7 @@ NOBODY = Scope(role=None, unit_id=None, region_ids=frozenset())
 
 def region_descendants(region_id: int) -> frozenset[int]:
     """The region and every region below it: one recursive query (django-tree-queries, Region.objects)."""
-    from .models import Region
-
+    Region = apps.get_model("plans", "Region")  # models.py imports this module
     return frozenset(Region.objects.descendants(region_id, include_self=True).values_list("id", flat=True))
 
 
@@ -48,9 +48,7 @@ def scope_of(user) -> Scope:
     if user.is_superuser:
         scope = Scope(role=Role.ADMIN, unit_id=None, region_ids=frozenset())
     else:
-        from .models import Membership
-
-        m = Membership.objects.filter(user=user).select_related("unit").first()
+        m = apps.get_model("plans", "Membership").objects.filter(user=user).select_related("unit").first()
         if m is None:
             scope = NOBODY
         elif m.role == Role.SUPERVISOR:
@@ -75,9 +73,9 @@ def by_scope(qs: models.QuerySet, user, *, region_field: str, member: Callable[[
 
 
 def _plan_ids_of_unit(unit_id: int | None):
-    from tasks.models import Task
-
-    return Task.objects.filter(unit_id=unit_id).values("plan_id")
+    # The plans a unit has work in are those its tasks belong to. Tasks sit in a layer above this
+    # one: they are read through the app registry by name, never imported.
+    return apps.get_model("tasks", "Task").objects.filter(unit_id=unit_id).values("plan_id")
 
 
 class UnitQuerySet(models.QuerySet):

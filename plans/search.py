@@ -36,6 +36,9 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
+from .models import Measure
+from .segmentation import get_tokenizer
+
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[\w%.]+")  # what survives as a term: words, numbers, 90%
@@ -46,8 +49,6 @@ REPORT_WINDOW = 150_000
 
 def tokenizer():
     """jieba, loaded once per process and shared with the importer."""
-    from .segmentation import get_tokenizer
-
     return get_tokenizer()
 
 
@@ -85,8 +86,6 @@ def segment_report(done_text: str, problems_text: str = "") -> str:
 
 def reindex_measures(qs: QuerySet | None = None, *, batch_size: int = 1000) -> int:
     """Recompute Measure.search_text for the measures in qs (all by default). Returns how many."""
-    from .models import Measure
-
     qs = Measure.objects.all() if qs is None else qs
     done, batch = 0, []
     for m in qs.only("id", "title", "text").order_by().iterator(chunk_size=batch_size):
@@ -160,8 +159,6 @@ def _is_postgres() -> bool:
 
 def _index_missing(qs: QuerySet) -> None:
     """Index measures written without search_text (e.g. by a path that forgot the hook)."""
-    from .models import Measure
-
     ids = list(qs.filter(search_text="").values_list("id", flat=True)[:SQLITE_CANDIDATES])
     if ids:
         reindex_measures(Measure.objects.filter(id__in=ids))

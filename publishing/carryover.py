@@ -22,8 +22,17 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
+from audit.services import audit
+from plans.choices import PlanStatus
+from plans.models import Measure, MeasureUnit, Plan
+from tasks.models import Task
+
+from .choices import LinkStatus
+from .models import MeasureLink
 from .ranking import tokens
+from .terms import measure_terms
 
 THRESHOLD = 0.25
 MAX_PER_MEASURE = 2
@@ -137,10 +146,6 @@ def _reason(d: Doc, o: Doc, cos: float, same_ind: bool) -> str:
 # --- database side ------------------------------------------------------------------------
 
 def _docs(measures) -> list[Doc]:
-    from plans.models import MeasureUnit
-
-    from .terms import measure_terms
-
     ms = list(measures.only("id", "title", "text", "indicator_primary"))
     units: dict[int, list[str]] = defaultdict(list)
     for mid, name in MeasureUnit.objects.filter(measure__in=[m.pk for m in ms]).values_list("measure_id",
@@ -160,11 +165,6 @@ def carryover_suggest(*, plan, actor=None) -> int:
     """Suggest links between `plan` and the plans of other years in its region or its parent's (both
     ways: `plan` continuing earlier plans, later plans continuing `plan`, whatever the import order).
     Existing links (suggested, confirmed or rejected) are kept as they are. Returns links created."""
-    from plans.choices import PlanStatus
-    from plans.models import Measure, Plan
-
-    from .models import MeasureLink
-
     others = Plan.objects.exclude(pk=plan.pk).exclude(status=PlanStatus.ARCHIVED)
     earlier = others.filter(region_id__in=_scope_regions(plan.region), year__lt=plan.year)
     later = others.filter(Q(region_id=plan.region_id) | Q(region__parent_id=plan.region_id), year__gt=plan.year)
@@ -185,12 +185,6 @@ def carryover_suggest(*, plan, actor=None) -> int:
 def measure_link_decide(*, link, actor, confirm: bool):
     """An admin confirms or rejects a suggested link (a rejected one is kept so it is not suggested
     again)."""
-    from django.utils import timezone
-
-    from plans.services import audit
-
-    from .choices import LinkStatus
-
     before = {"status": link.status}
     link.status = LinkStatus.CONFIRMED if confirm else LinkStatus.REJECTED
     link.decided_by = actor
@@ -204,13 +198,6 @@ def measure_link_decide(*, link, actor, confirm: bool):
 def dropped_commitments(plan):
     """Measures of earlier plans (same region or parent) with an unfinished task that no measure of
     `plan` continues (no suggested or confirmed link): commitments quietly dropped."""
-    from plans.choices import PlanStatus
-    from plans.models import Measure
-    from tasks.models import Task
-
-    from .choices import LinkStatus
-    from .models import MeasureLink
-
     unfinished = Task.objects.open().filter(measure_id=OuterRef("pk"))  # withdrawn tasks are not unfinished work
     continued = MeasureLink.objects.filter(predecessor_id=OuterRef("pk"), measure__plan=plan).exclude(
         status=LinkStatus.REJECTED)

@@ -1,9 +1,17 @@
-"""The case library (先进经验 articles from compilations) and carry-over links across plan years."""
+"""The case library (先进经验 articles from compilations), carry-over links across plan years, and
+the plan import job (an uploaded file on its way to a draft plan)."""
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+
+from background.models import BackgroundJob
+from config.files import RandomName
+from plans.models import Plan, Region
+from plans.querysets import scope_of
 
 from .choices import LinkStatus
 from .querysets import ArticleQuerySet, MeasureLinkQuerySet
+from .ranking import article_tokens
 
 
 class Compilation(models.Model):
@@ -56,8 +64,6 @@ class Article(models.Model):
         return self.title or f"（无标题）{self.body[:20]}…"
 
     def save(self, *args, **kwargs):
-        from .ranking import article_tokens
-
         self.search_tokens = " ".join(article_tokens(self.title, self.body))
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_tokens"}
@@ -107,3 +113,56 @@ class MeasureTerms(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "措施分词缓存"
+
+
+class ImportJob(BackgroundJob):
+    """An uploaded plan file on its way through the parser (a Celery job) to a draft plan.
+
+    The row is the job's state (claim, lease and retries: `BackgroundJob`); the page polls
+    `progress`. A refused file is deleted from disk and only this row with the refusal is kept."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "解析中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    task_name = "plans.parse_import_job"  # the Celery name it has always had (queued messages keep working)
+    crash_message = "解析时发生内部错误，未导入任何内容。请将文件发给系统管理员排查。"
+
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED)
+    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField("文件", upload_to=RandomName("imports"), blank=True)
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    warnings = models.JSONField("警告", default=list, blank=True)
+    unknown_units = models.JSONField("未识别单位", default=list, blank=True)
+    diff = models.JSONField("差异", default=list, blank=True)
+    plan = models.ForeignKey(Plan, verbose_name="方案", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="import_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta(BackgroundJob.Meta):
+        db_table = "plans_importjob"  # the table of the app it came from: moved without copying rows
+        verbose_name = verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    @classmethod
+    def visible_to(cls, user) -> models.QuerySet:
+        return cls.objects.all() if scope_of(user).is_admin else cls.objects.none()
+
+    @property
+    def retryable(self) -> bool:
+        # A refused file is deleted: there is nothing to parse again, the admin uploads a new one.
+        return self.status == self.Status.FAILED and bool(self.file)
+
+    def can_retry(self, user) -> bool:
+        return self.retryable and self.visible_to(user).filter(pk=self.pk).exists()
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:import_status", args=[self.pk])
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"

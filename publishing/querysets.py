@@ -2,6 +2,10 @@ from __future__ import annotations
 
 from django.db import models
 
+from plans.models import Measure
+
+from .choices import LinkStatus
+
 
 class ArticleQuerySet(models.QuerySet):
     def visible_to(self, user) -> ArticleQuerySet:
@@ -14,12 +18,8 @@ class ArticleQuerySet(models.QuerySet):
 class MeasureLinkQuerySet(models.QuerySet):
     def visible_to(self, user) -> MeasureLinkQuerySet:
         """A link is visible where its new measure is."""
-        from plans.models import Measure
-
         return self.filter(measure__in=Measure.objects.visible_to(user))
 
     def live(self) -> MeasureLinkQuerySet:
         """Links nobody rejected: suggested or confirmed."""
-        from .choices import LinkStatus
-
         return self.exclude(status=LinkStatus.REJECTED)

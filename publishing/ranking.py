@@ -16,6 +16,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from plans.segmentation import get_tokenizer
+
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}|[a-z0-9][a-z0-9.%]*")
 # Words every business-environment text uses: they say nothing about what a measure is about.
 STOPWORDS = frozenset("""
@@ -29,8 +31,6 @@ STOPWORDS = frozenset("""
 
 
 def tokenizer():
-    from plans.segmentation import get_tokenizer
-
     return get_tokenizer()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from .models import MeasureTerms
 from .ranking import tokens
 
 # The responsibility clause at the end of a measure (（市发展改革委牵头，各县区人民政府按职责分工负责）)
@@ -24,8 +25,6 @@ def _body_text(title: str, text: str) -> str:
 def measure_terms(measures) -> dict[int, tuple[list[str], list[str]]]:
     """{measure id: (title tokens, text tokens)} for Measure objects (with title and text loaded);
     missing or stale cache rows are computed and stored."""
-    from .models import MeasureTerms
-
     measures = list(measures)
     cached = {t.measure_id: t for t in MeasureTerms.objects.filter(measure_id__in=[m.pk for m in measures])}
     out: dict[int, tuple[list[str], list[str]]] = {}

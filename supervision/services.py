@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.services import audit
 from config.refusals import Refused
 from plans.choices import Role
 from plans.models import Membership, Unit
 from plans.querysets import scope_of
 from plans.rules import supervises
-from plans.services import audit
 from tasks.choices import Decision
 from tasks.models import CompletionApplication, DecidedRequest, ExtensionRequest, Task
 from tasks.workdays import local_date

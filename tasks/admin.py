@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import CompletionApplication, Evidence, ExtensionRequest, ProgressReport, ReportDraft, Task
+from .models import CompletionApplication, Evidence, ExtensionRequest, ProgressReport, ReportDraft, TargetReading, Task
 
 
 @admin.register(Task)
@@ -56,3 +56,9 @@ class CompletionApplicationAdmin(admin.ModelAdmin):
     list_display = ["task", "decision", "applied_at", "decided_at"]
     list_filter = ["decision"]
     raw_id_fields = ["task"]
+
+
+@admin.register(TargetReading)
+class TargetReadingAdmin(admin.ModelAdmin):
+    list_display = ["target", "period", "value", "recorded_by"]
+    raw_id_fields = ["target", "report"]

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.inputs import FilterSet, IdFilter
+from indicators.models import Target
 
 from .choices import TaskStatus
 from .models import ProgressReport, Task
@@ -96,14 +97,11 @@ class TaskFilterSet(FilterSet):
         return queryset  # read by filter_ontime and the dashboard
 
     def filter_target(self, queryset, name, value):
-        from indicators.attainment import met_q
-        from indicators.models import Target
-
         targets = Target.objects.all()
         if value == "met":
-            targets = targets.filter(met_q())
+            targets = targets.met()
         elif value == "unmet":
-            targets = targets.filter(latest_value__isnull=False).exclude(met_q())
+            targets = targets.unmet()
         elif value == "read":  # the 指标达标率's denominator: met or not, with a reading
             targets = targets.filter(latest_value__isnull=False)
         else:

@@ -4,9 +4,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from config.files import RandomName
+from indicators.models import Target
 from plans.choices import UnitRole
+from plans.search import segment_report
 
 from .choices import Decision, ReportStatus
 from . import status as status_rule
@@ -143,8 +148,6 @@ class ProgressReport(models.Model):
         if not self._state.adding:
             raise ReportImmutableError("进展报告提交后不能修改，更正请提交新版本。")
         if not self.search_text:
-            from plans.search import segment_report
-
             self.search_text = segment_report(self.done_text, self.problems_text)
         super().save(*args, **kwargs)
         refresh_latest_report_status(Task.objects.filter(pk=self.task_id))
@@ -253,3 +256,45 @@ class CompletionApplication(DecidedRequest):
             models.UniqueConstraint(fields=["task"], condition=Q(decision="pending"), name="completion_one_pending"),
         ]
 
+
+class TargetReading(models.Model):
+    """An actual value reported for a target in one period, by the unit's report that carried it.
+    It lives beside the report that owns it; targets (indicators, a layer below) never import tasks."""
+
+    target = models.ForeignKey(Target, verbose_name="指标", on_delete=models.CASCADE, related_name="readings")
+    report = models.ForeignKey(ProgressReport, verbose_name="进展报告", on_delete=models.CASCADE,
+                               related_name="readings")
+    period = models.DateField("周期")
+    value = models.DecimalField("实际值", max_digits=20, decimal_places=4)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    class Meta:
+        db_table = "indicators_targetreading"  # the table of the app it came from: moved without copying rows
+        verbose_name = verbose_name_plural = "指标实际值"
+        ordering = ["target", "-period", "-recorded_at"]
+        constraints = [models.UniqueConstraint(fields=["target", "report"], name="reading_unique_per_report")]
+        indexes = [models.Index(fields=["target", "period"], name="reading_target_period")]
+
+    @property
+    def met(self) -> bool | None:
+        return self.target.is_met_by(self.value)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_latest_reading(Target.objects.filter(pk=self.target_id))
+
+
+def refresh_latest_reading(targets: models.QuerySet) -> int:
+    """Set Target.latest_value and latest_period of `targets` from their newest reading (one UPDATE)."""
+    newest = TargetReading.objects.filter(target_id=models.OuterRef("pk")).order_by("-period", "-recorded_at", "-id")
+    return targets.update(latest_value=models.Subquery(newest.values("value")[:1]),
+                          latest_period=models.Subquery(newest.values("period")[:1]))
+
+
+@receiver(post_delete, sender=TargetReading)
+def _reading_deleted(sender, instance: TargetReading, **kwargs) -> None:
+    # A reading goes with its report (a task removed by a plan revision) or its target: the target's
+    # latest reading may now be an older one.
+    refresh_latest_reading(Target.objects.filter(pk=instance.target_id))

@@ -20,6 +20,8 @@ from difflib import SequenceMatcher
 from django.conf import settings
 from django.db.models import Count, Q
 
+from indicators.models import Target
+
 SIMILAR_RATIO = 0.9
 DEFAULT_MIN_CHARS = 15
 
@@ -78,8 +80,6 @@ def report_flags(*, text: str, previous_text: str | None = None, has_target: boo
 def flags_for_report(report) -> list[dict]:
     """Flags of a report row about to be saved: compares with the unit's newest report of an earlier
     period and asks whether the measure has quantitative targets."""
-    from indicators.models import Target
-
     if report.no_change:
         return []
     previous = (report.task.reports.filter(period__lt=report.period).order_by("-period", "-version")

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from plans.choices import PlanStatus, Role
+from plans.models import Measure
 from plans.querysets import by_scope, scope_of
 
 from .status import LIVE, light_case, status_case, status_q
@@ -78,8 +79,6 @@ class TaskQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         # Task.plan is the measure's plan (Task.save fills it); bulk loads skip save(). One query for
         # the measures given by id only.
-        from plans.models import Measure
-
         objs = list(objs)
         missing = [t for t in objs if t.plan_id is None and t.measure_id is not None]
         by_id = [t.measure_id for t in missing if not _measure_is_loaded(t)]

@@ -1,6 +1,6 @@
 """Use cases that write tasks, progress reports, evidence, extension requests and completion
 applications. Views, serializers and jobs call only these; each writes its audit rows in the
-same transaction as the change (plans.services.audit)."""
+same transaction as the change (audit.services.audit)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,13 +16,13 @@ from django.utils import timezone
 
 import filetype
 
+from audit.services import audit
 from config.refusals import Refused
-from indicators.models import Target, TargetReading
+from indicators.models import Target
 from plans.choices import ReportCycle, UnitRole
-from plans.services import audit
 
 from .choices import Decision, ReportStatus
-from .models import CompletionApplication, Evidence, ExtensionRequest, ProgressReport, ReportDraft, Task
+from .models import CompletionApplication, Evidence, ExtensionRequest, ProgressReport, ReportDraft, TargetReading, Task
 from .periods import period_due, period_start
 from .quality import flags_for_report
 from .workdays import local_date

@@ -15,17 +15,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.files import file_response
-from indicators.models import Target, TargetReading
+from audit.models import AuditEntry
+from indicators.models import Target
 from plans.choices import UnitRole
 from config.pagination import CappedPaginator
-from plans.models import AuditEntry, Measure, Plan, Region
+from plans.models import Measure, Plan, Region
 from plans.querysets import scope_of
 from plans.rules import supervises
 
 from .choices import Decision, ReportStatus, TaskStatus
 from .filtersets import TaskFilterSet
 from .forms import CompletionForm, ExtensionForm, ReportForm
-from .models import Evidence, ProgressReport, ReportDraft, Task
+from .models import Evidence, ProgressReport, ReportDraft, TargetReading, Task
 from .services import (
     StaleReportError, TaskActionRefused, open_periods, parse_period, report_draft_save, task_completion_apply,
     task_extension_request, task_report_no_change, task_report_submit,
@@ -81,7 +82,7 @@ def _audit_text(d: dict | None) -> str:
 
 
 def _audit_rows(task: Task) -> list[AuditEntry]:
-    rows = list(AuditEntry.objects.filter(task=task).select_related("actor").order_by("-at", "-id")[:300])
+    rows = list(AuditEntry.objects.filter(task_id=task.pk).select_related("actor").order_by("-at", "-id")[:300])
     for a in rows:
         a.label = AUDIT_LABELS.get(a.action, a.action)
         a.before_text, a.after_text = _audit_text(a.before), _audit_text(a.after)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",  # django-rules; loads each app's rules.py (plans/rules.py: supervises)
+    "audit",  # the audit log: below every app that writes it
     "accounts",
     "background",  # the abstract background job (claim, lease, retry), its sweeper and status endpoint
     "plans",

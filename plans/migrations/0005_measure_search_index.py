@@ -6,6 +6,8 @@ Existing measures are segmented here so that search works on data imported befor
 """
 from django.db import migrations
 
+from ._frozen_search import segment
+
 INDEX = "measure_search_gin"
 
 
@@ -22,8 +24,6 @@ def drop_index(apps, schema_editor):
 
 
 def segment_existing(apps, schema_editor):
-    from plans.search import segment
-
     Measure = apps.get_model("plans", "Measure")
     batch = []
     for m in Measure.objects.filter(search_text="").only("id", "title", "text").iterator(chunk_size=1000):

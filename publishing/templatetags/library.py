@@ -1,13 +1,13 @@
 """`{% related_articles measure %}`: the top-3 articles of the case library for a measure."""
 from django import template
 
+from ..services import related_articles as find
+
 register = template.Library()
 
 
 @register.inclusion_tag("publishing/_related_articles.html")
 def related_articles(measure, k: int = 3):
-    from ..services import related_articles as find
-
     return {"measure": measure, "related": find(measure, k) if measure is not None else []}
 
 

@@ -35,7 +35,7 @@ def indicator_figures(tasks: QuerySet, *, today: dt.date, against: str = "grante
             base.values("measure__indicator_primary").annotate(
                 measures=Count("measure_id", distinct=True), tasks=Count("pk"),
                 due=Count("pk", filter=f["due"]), ontime=Count("pk", filter=f["ontime"]))}
-    from indicators.attainment import with_latest_met
+    from indicators.querysets import with_latest_met
     from indicators.models import Target
 
     measure_ids = tasks.live().order_by().values("measure_id")

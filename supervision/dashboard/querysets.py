@@ -22,7 +22,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import Case, Count, F, Q, QuerySet, When
 
-from indicators.attainment import met_q, with_latest_met
+from indicators.querysets import met_q, with_latest_met
 from indicators.models import Target
 from plans.models import Measure, Plan, Unit
 from tasks.choices import TaskStatus

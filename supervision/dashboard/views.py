@@ -19,7 +19,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.models import AuditEntry, Measure, Plan, Region, Unit
+from audit.models import AuditEntry
+from plans.models import Measure, Plan, Region, Unit
 from plans.querysets import scope_of
 from plans.rules import supervises
 from plans.search import search_measures, search_reports, search_units
@@ -256,7 +257,7 @@ def task_list(request):
 def _attach_targets(rows) -> None:
     """Under a 指标 filter each row shows its measure's targets with the latest reading: the
     targets behind the 指标达标率 figure (one query for the page)."""
-    from indicators.attainment import with_latest_met
+    from indicators.querysets import with_latest_met
     from indicators.models import Target
 
     by_measure: dict[int, list] = {}

@@ -4,12 +4,12 @@ stored generated column `search_tsv` with a GIN index (plans/search.py names it 
 measures in plans/0006). SQLite: the column only."""
 from django.db import migrations, models
 
+from plans.migrations._frozen_search import segment_report
+
 INDEX = "report_search_tsv_gin"
 
 
 def fill(apps, schema_editor):
-    from plans.search import segment_report
-
     ProgressReport = apps.get_model("tasks", "ProgressReport")
     batch = []
     for r in ProgressReport.objects.filter(search_text="").only("id", "done_text", "problems_text").iterator(

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from plans.models import AuditEntry
+from audit.models import AuditEntry
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
 from accounts.services import api_token_issue
-from plans.models import AuditEntry
+from audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

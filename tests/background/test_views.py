@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from background import services
-from plans.models import ImportJob
-from plans.services import import_job_create, import_job_run
+from publishing.models import ImportJob
+from publishing.services import import_job_create, import_job_run
 from supervision.exports.models import ExportJob
 from supervision.exports.services import export_job_create
 
@@ -65,7 +65,7 @@ def test_it_lets_an_admin_retry_an_import_but_not_a_refused_one(cast, client, tm
     ImportJob.objects.filter(pk=job.pk).update(status="failed", message="解析时发生内部错误")
     client.force_login(cast.admin)
     state = client.get(f"/plans/import/{job.pk}/", HTTP_ACCEPT="application/json").json()
-    assert state["retry_url"] == f"/jobs/plans.importjob/{job.pk}/retry/"
+    assert state["retry_url"] == f"/jobs/publishing.importjob/{job.pk}/retry/"
     client.force_login(cast.supervisor)  # imports are the admins' business
     assert client.post(state["retry_url"]).status_code == 404
     # A refused file is gone from disk: nothing to retry, the admin uploads a corrected file.
@@ -75,4 +75,4 @@ def test_it_lets_an_admin_retry_an_import_but_not_a_refused_one(cast, client, tm
     client.force_login(cast.admin)
     page = client.get(f"/plans/import/{refused.pk}/").content.decode()
     assert "PDF" in page and 'id="retry-form" action="" hidden' in page
-    assert client.post(f"/jobs/plans.importjob/{refused.pk}/retry/").status_code == 404
+    assert client.post(f"/jobs/publishing.importjob/{refused.pk}/retry/").status_code == 404

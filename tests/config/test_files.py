@@ -8,7 +8,7 @@ from django.urls import Resolver404, clear_url_caches, resolve
 
 from config.files import RandomName
 from plans.importers import parse_bytes
-from plans.services import plan_import
+from publishing.services import plan_import
 from supervision.exports.models import ExportJob
 from tasks.services import evidence_attach
 from tests.factories import MeasureFactory, TaskFactory

@@ -32,11 +32,11 @@ def _install() -> None:
 
     django.setup()
     from background import services as background
-    from plans import services as plans
+    from publishing.services import imports as plan_imports
     from supervision import outbox
     from supervision.channels import robot
 
-    real_audit, real_progress, real_digests = plans.audit, background.JobRun.progress, outbox.create_digests
+    real_audit, real_progress, real_digests = plan_imports.audit, background.JobRun.progress, outbox.create_digests
 
     def audit(**kw):  # the last write of plan_import, inside its transaction
         entry = real_audit(**kw)
@@ -72,7 +72,7 @@ def _install() -> None:
         # later than the sender's 10 s timeout, after which the send would back off a minute.
         return real_post(url, payload, timeout=max(timeout, PAUSE))
 
-    plans.audit, background.JobRun.progress, outbox.create_digests, outbox.scan = audit, progress, create_digests, scan
+    plan_imports.audit, background.JobRun.progress, outbox.create_digests, outbox.scan = audit, progress, create_digests, scan
     robot.post_json = post_json
 
 

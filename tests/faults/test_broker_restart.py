@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from config.celery import app as celery_app
-from plans.services import import_job_create
+from publishing.services import import_job_create
 from supervision.exports.services import export_job_create
 
 from .conftest import beat, env, report, wait_for, worker, worker_ready

@@ -14,8 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from plans.importers import parse_bytes
-from plans.models import AuditEntry, ImportJob, Measure, Plan
-from plans.services import import_job_create
+from audit.models import AuditEntry
+from plans.models import Measure, Plan
+from publishing.models import ImportJob
+from publishing.services import import_job_create
 from supervision import outbox
 from supervision.choices import Channel
 from supervision.exports.models import ExportJob

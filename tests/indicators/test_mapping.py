@@ -73,7 +73,7 @@ def test_it_refuses_a_keyword_file_naming_an_unknown_indicator(tmp_path, setting
 @pytest.mark.django_db
 def test_it_stores_the_suggestion_on_the_measure_at_import_and_keeps_a_correction(cast):
     from plans.models import Measure
-    from plans.services import plan_import
+    from publishing.services import plan_import
 
     seed = next((REPO / "fixtures" / "seeds").glob("001_*.txt"))
     tree = parse_path(seed)

@@ -2,7 +2,7 @@
 from django.urls import reverse
 
 from plans.choices import PlanStatus
-from plans.models import AuditEntry
+from audit.models import AuditEntry
 from tests.factories import MeasureFactory, PlanFactory
 
 

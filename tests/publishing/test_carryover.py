@@ -5,7 +5,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from plans.importers import parse_path
-from plans.services import plan_import
+from publishing.services import plan_import
 from publishing.carryover import Doc, carryover_suggest, dropped_commitments, match, measure_link_decide
 from publishing.choices import LinkStatus
 from publishing.models import MeasureLink

@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.choices import PlanStatus, UnitRole
-from plans.models import AuditEntry, MeasureUnit
-from plans.services import plan_publish
+from audit.models import AuditEntry
+from plans.models import MeasureUnit
+from publishing.services import plan_publish
 from publishing.carryover import measure_link_decide
 from publishing.choices import LinkStatus
 from publishing.models import MeasureLink
@@ -148,7 +149,7 @@ def test_it_keeps_a_decision_through_a_revised_import(cast):
     from pathlib import Path
 
     from plans.importers import parse_path
-    from plans.services import plan_import
+    from publishing.services import plan_import
 
     seeds = Path(__file__).resolve().parents[2] / "fixtures" / "seeds"
     old_path, new_path = next(seeds.glob("001_*.txt")), next(seeds.glob("000_*.txt"))

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 
 import pytest
 
-from plans.models import AuditEntry
+from audit.models import AuditEntry
 from publishing.models import Article, Compilation
 from publishing.services import (LibraryImportError, article_save, compilation_import, compilation_import_file,
                                  library_search, related_articles)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from indicators.models import TargetReading
+from tasks.models import TargetReading
 from plans.choices import UnitRole
 from tasks.models import ProgressReport
 from tests.factories import MeasureFactory, TargetFactory, TaskFactory

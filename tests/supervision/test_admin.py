@@ -34,7 +34,7 @@ def test_it_gives_the_supervisors_group_only_the_allow_listed_view_permissions(s
 @pytest.mark.parametrize("url", ["/admin/accounts/apitoken/", "/admin/axes/accessattempt/", "/admin/auth/user/",
                                  "/admin/auth/group/",
                                  "/admin/supervision/channelconfig/", "/admin/supervision/deliveryattempt/",
-                                 "/admin/plans/auditentry/"])
+                                 "/admin/audit/auditentry/"])
 def test_it_keeps_tokens_users_and_robot_secrets_from_supervisors(client, supervisor_admin, cast, url):
     api_token_issue(user=cast.admin)
     ChannelConfig.objects.create(unit=cast.unit, channel="wecom", webhook_url=KEY, secret="DING-SECRET")

@@ -202,7 +202,7 @@ def test_it_lets_only_heads_and_admins_set_robot_addresses(cast, client):
     cfg = channel_config_save(actor=cast.admin, channel="dingtalk", enabled=True, unit=cast.unit, secret="SECx",
                               webhook_url="https://oapi.dingtalk.com/robot/send?access_token=t")
     # the audit row keeps the address without its key
-    from plans.models import AuditEntry
+    from audit.models import AuditEntry
 
     rows = AuditEntry.objects.filter(action="channel_config_save")
     assert rows.count() == 3  # the clerk's e-mail switch, the head's and the admin's robots

@@ -212,7 +212,7 @@ def test_it_runs_a_constant_number_of_queries(world, client, url, settings):
 
 
 def test_it_caches_figures_until_data_changes(world, client, settings):
-    from plans.services import audit
+    from audit.services import audit
     from tasks.models import ProgressReport
 
     settings.DASHBOARD_CACHE_SECONDS = 300
@@ -264,8 +264,9 @@ def test_sql_attainment_agrees_with_is_met_by_for_every_op(cast):
     judges it exactly like Target.is_met_by, on both sides of the boundary for each op."""
     from decimal import Decimal
 
-    from indicators.attainment import with_latest_met
-    from indicators.models import Target, TargetReading
+    from indicators.querysets import with_latest_met
+    from indicators.models import Target
+    from tasks.models import TargetReading
     from tasks.models import ProgressReport
     from tests.factories import MeasureFactory, TargetFactory, TaskFactory
 
@@ -297,7 +298,8 @@ def test_it_keeps_the_targets_latest_reading_when_readings_come_late_or_go(cast)
     removed the unit) the target falls back to the one before."""
     from decimal import Decimal
 
-    from indicators.models import Target, TargetReading
+    from indicators.models import Target
+    from tasks.models import TargetReading
     from tasks.models import ProgressReport
     from tests.factories import MeasureFactory, TargetFactory, TaskFactory
 

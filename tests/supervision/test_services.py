@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from plans.models import AuditEntry
+from audit.models import AuditEntry
 from supervision import outbox
 from supervision.choices import ReminderKind, UrgeLevel
 from supervision.models import Reminder, Urge
@@ -26,7 +26,7 @@ def test_it_urges_a_task_and_the_unit_answers(cast, task):
     assert urge.unit == cast.unit and urge.level == UrgeLevel.URGE
     got = set(Reminder.objects.filter(kind=ReminderKind.URGED, task=task).values_list("recipient__username", flat=True))
     assert got == {"staff", "head"}
-    assert AuditEntry.objects.filter(action="urge_urge", task=task).exists()
+    assert AuditEntry.objects.filter(action="urge_urge", task_id=task.pk).exists()
     with pytest.raises(PermissionDenied):
         urge_respond(urge=urge, actor=cast.other_staff, response="不是我们")
     urge_respond(urge=urge, actor=cast.staff, response="已完成系统对接，下周上线")
@@ -54,7 +54,7 @@ def test_it_approves_an_extension_and_keeps_the_original_deadline(cast, task):
     assert task.deadline == dt.date(2026, 6, 30) and task.granted_deadline == dt.date(2026, 9, 30)
     assert task.get_status(at(2026, 7, 10)) == TaskStatus.EXTENDED
     assert Reminder.objects.filter(recipient=cast.staff, kind=ReminderKind.EXTENSION_DECIDED).exists()
-    assert AuditEntry.objects.filter(action="task_deadline_extended", task=task).exists()
+    assert AuditEntry.objects.filter(action="task_deadline_extended", task_id=task.pk).exists()
     with pytest.raises(SupervisionRefused):
         extension_decide(request=req, actor=cast.supervisor, approve=False, comment="再审")
 
@@ -102,7 +102,7 @@ def test_it_closes_a_task_on_approval_and_returns_it_with_comments(cast, task):
     task_reopen(task=task, actor=cast.supervisor, reason="复查发现未落实")
     task.refresh_from_db()
     assert task.closed_at is None
-    assert AuditEntry.objects.filter(action="task_reopen", task=task).exists()
+    assert AuditEntry.objects.filter(action="task_reopen", task_id=task.pk).exists()
     with pytest.raises(SupervisionRefused):
         task_reopen(task=task, actor=cast.supervisor, reason="again")
 

@@ -3,7 +3,7 @@ a 404 for staff; a supervisor sees the task but may not file for the unit (403).
 import pytest
 from django.urls import reverse
 
-from plans.models import AuditEntry
+from audit.models import AuditEntry
 from tasks.models import CompletionApplication, Evidence, ExtensionRequest, ProgressReport
 from tasks.services import task_report_submit
 
@@ -103,7 +103,7 @@ def test_it_guards_every_api_write(client, cast, work, who):
     allowed = API_WRITE[who] == 201
     assert ProgressReport.objects.count() == (2 if allowed else 0)
     assert ExtensionRequest.objects.exists() == allowed and CompletionApplication.objects.exists() == allowed
-    assert AuditEntry.objects.filter(task=work.task).exists() == allowed
+    assert AuditEntry.objects.filter(task_id=work.task.pk).exists() == allowed
 
 
 def test_it_shows_co_units_the_reports_of_their_measure_but_not_the_lead_task(client, cast, work):

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from indicators.models import TargetReading
-from plans.models import AuditEntry
+from tasks.models import TargetReading
+from audit.models import AuditEntry
 from tasks.models import (CompletionApplication, Evidence, ExtensionRequest, ProgressReport, ReportDraft,
                           ReportImmutableError)
 from tasks.services import (StaleReportError, TaskActionRefused, period_for, report_draft_save,
@@ -31,7 +31,7 @@ def test_it_files_a_report_with_target_actual_and_evidence_and_audits_each(cast,
     assert TargetReading.objects.get(report=r).value == Decimal("85.5")
     ev = Evidence.objects.get(report=r)
     assert ev.content_type == "application/pdf" and len(ev.sha256) == 64
-    actions = set(AuditEntry.objects.filter(task=work.task).values_list("action", flat=True))
+    actions = set(AuditEntry.objects.filter(task_id=work.task.pk).values_list("action", flat=True))
     assert actions == {"report_submit", "reading_record", "evidence_attach"}
     entry = AuditEntry.objects.get(action="report_submit")
     assert entry.actor == cast.staff and entry.after["done_text"] == "已完成系统对接。" and entry.before is None
@@ -172,7 +172,7 @@ def test_it_applies_for_completion_with_evidence(cast, work):
     assert work.task.completion_applied_at and work.task.version == 2
     assert Evidence.objects.get(task=work.task, report=None)
     assert {"completion_apply", "task_completion_applied", "evidence_attach"} <= set(
-        AuditEntry.objects.filter(task=work.task).values_list("action", flat=True))
+        AuditEntry.objects.filter(task_id=work.task.pk).values_list("action", flat=True))
     with pytest.raises(TaskActionRefused, match="请勿重复提交"):
         task_completion_apply(task=work.task, actor=cast.staff, note="再来一次", files=[pdf()])
     assert CompletionApplication.objects.get() == app

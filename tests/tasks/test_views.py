@@ -5,9 +5,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import TargetReading
+from tasks.models import TargetReading
 from plans.choices import UnitRole
-from plans.models import AuditEntry
+from audit.models import AuditEntry
 from tasks.models import ProgressReport, ReportDraft
 from tasks.services import current_period, period_for, task_report_submit
 from tests.factories import MeasureFactory, TargetFactory, TaskFactory
@@ -165,7 +165,7 @@ def test_it_files_completion_and_extension_through_pages(staff_client, work):
     assert resp.status_code == 302
     html = staff_client.get(reverse("tasks:detail", args=[work.task.pk])).content.decode()
     assert "申请延期" in html and "申请办结" in html and "已申请办结" in html
-    assert AuditEntry.objects.filter(task=work.task).count() == 4
+    assert AuditEntry.objects.filter(task_id=work.task.pk).count() == 4
 
 
 # --- Query counts: constant in the number of tasks -----------------------------------------

@@ -34,11 +34,11 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from indicators.models import Target, TargetReading, refresh_latest_reading
+from indicators.models import Target
 from plans.choices import PlanStatus, Role, UnitRole
 from plans.models import Measure, MeasureUnit, Membership, Plan, Region, Unit
 from plans.search import segment, segment_report
-from tasks.models import ProgressReport, Task, refresh_latest_report_status
+from tasks.models import ProgressReport, TargetReading, Task, refresh_latest_reading, refresh_latest_report_status
 from tasks.periods import month_starts
 from tasks.workdays import SHANGHAI
 

@@ -11,8 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from indicators.models import Target
-from plans.models import AuditEntry, ImportJob, Measure, MeasureUnit, Plan
-from plans.services import import_job_create, import_job_run
+from audit.models import AuditEntry
+from plans.models import Measure, MeasureUnit, Plan
+from publishing.models import ImportJob
+from publishing.services import import_job_create, import_job_run
 
 SEEDS = Path(settings.BASE_DIR) / "fixtures" / "seeds"
 SEED0 = SEEDS / "000_12d9136d5bf7f657.txt"
@@ -156,12 +158,12 @@ def test_it_prints_the_diff_of_a_revised_file(cast, tmp_path, capsys):
 
 
 def test_it_marks_the_job_failed_when_the_parser_crashes(cast, monkeypatch):
-    import plans.importers
+    from publishing.services import imports
 
     def boom(*a, **kw):
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr(plans.importers, "parse_bytes", boom)
+    monkeypatch.setattr(imports, "parse_bytes", boom)
     before = _counts()
     job = import_job_create(region=cast.region, upload=SimpleUploadedFile("a.txt", SEED0.read_bytes()),
                             actor=cast.admin)

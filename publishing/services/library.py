@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
 
-from plans.services import audit
+from audit.services import audit
+from plans.importers import ImportRefused, parse_document
 
-from .models import Article, Compilation
-from .ranking import BM25, snippet, tokens
+from ..models import Article, Compilation
+from ..ranking import BM25, snippet, tokens
+from ..terms import measure_terms
 
 
 class LibraryImportError(Exception):
@@ -70,8 +72,6 @@ def compilation_import(*, tree: dict, source_name: str, source_bytes: bytes, act
 
 def compilation_import_file(*, data: bytes, filename: str, actor=None) -> CompilationImportResult:
     """Parse an uploaded file with the importer and store it as a compilation."""
-    from plans.importers import ImportRefused, parse_document
-
     try:
         tree = parse_document(data, filename)
     except ImportRefused as exc:
@@ -128,8 +128,6 @@ def related_articles(measure, k: int = 3, *, index: LibraryIndex | None = None) 
 def related_articles_bulk(measures, k: int = 3, *, index: LibraryIndex | None = None
                           ) -> dict[int, list[RelatedArticle]]:
     """{measure id: its top-k articles} for many measures: one token lookup, one article query."""
-    from .terms import measure_terms
-
     measures = list(measures)
     index = index or LibraryIndex.current()
     terms = measure_terms(measures)

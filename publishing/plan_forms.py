@@ -2,8 +2,8 @@ from django import forms
 
 from indicators.choices import Op
 
-from .choices import UnitKind
-from .models import Region, Unit
+from plans.choices import UnitKind
+from plans.models import Region, Unit
 
 SEP = "、"
 

@@ -1,16 +1,24 @@
 """Demo data: regions, units, one user per role, and the seed plans imported through the importer."""
+import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from plans.choices import PlanStatus, Role, UnitKind
 from plans.importers import parse_bytes
 from plans.models import Membership, Plan, Region, Unit
-from plans.services import (membership_save, plan_import, plan_publish, supervisor_admin_group_sync, unit_create,
-                            unit_names_for_parser)
+from plans.services import membership_save, supervisor_admin_group_sync, unit_create, unit_names_for_parser
+from tasks.choices import ReportStatus
+from tasks.models import ProgressReport, Task
+from tasks.services import (current_period, open_periods, task_completion_apply, task_extension_request,
+                            task_report_submit)
+
+from ...services import plan_import, plan_publish
 
 DEMO_PASSWORD = "Demo@2026"
 SEEDS = settings.BASE_DIR / "fixtures" / "seeds"
@@ -83,10 +91,6 @@ class Command(BaseCommand):
             membership_save(membership=m)
 
     def _activity(self):
-        from django.utils import timezone
-
-        from tasks.models import ProgressReport
-
         if ProgressReport.objects.exists():
             return
         User = get_user_model()
@@ -116,13 +120,6 @@ def _activity_for(user, *, now):
     """Some honest demo activity for one user's unit, through the same services the pages use:
     last period's reports, this period's for a third of the tasks, one completion application and
     one extension request waiting for the supervisor."""
-    import datetime as dt
-
-    from tasks.choices import ReportStatus
-    from tasks.models import Task
-    from tasks.services import (current_period, open_periods, task_completion_apply, task_extension_request,
-                                task_report_submit)
-
     tasks = list(Task.objects.filter(unit=user.membership.unit).select_related("measure__plan").order_by("id")[:24])
     for i, task in enumerate(tasks):
         periods = open_periods(task.measure.plan, now=now)
@@ -139,8 +136,6 @@ def _activity_for(user, *, now):
                                data=dict(data, percent=min(100, data["percent"] + 20)), expected_version=0, now=now)
     done = [t for i, t in enumerate(tasks) if i % 4 == 3]
     if done:
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
         pdf = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
                b"trailer<</Root 1 0 R>>\n%%EOF\n")
         task_completion_apply(task=done[0], actor=user, note="各项工作已全部完成，佐证材料见附件。",

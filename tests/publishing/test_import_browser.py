@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from plans.models import ImportJob, Plan
+from plans.models import Plan
+from publishing.models import ImportJob
 from tasks.models import Task
 from tests.celery_worker import celery_worker
 from tests.conftest import Cast, browser_login, screenshot

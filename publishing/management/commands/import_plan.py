@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plans.importers import ImportRefused, parse_bytes
 from plans.models import Region
-from plans.services import PlanImportError, plan_import, unit_names_for_parser
+from plans.services import PlanImportError, unit_names_for_parser
+
+from ...services import plan_import
 
 
 class Command(BaseCommand):

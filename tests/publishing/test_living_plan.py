@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from plans.models import AuditEntry, Measure
-from plans.services import measure_remove, measure_update, plan_import, plan_publish
+from audit.models import AuditEntry
+from plans.models import Measure
+from publishing.services import measure_remove, measure_update, plan_import, plan_publish
 from supervision.choices import ReminderKind
 from supervision.dashboard import querysets as agg
 from supervision.models import Reminder
@@ -17,7 +18,7 @@ from tasks.choices import ReportStatus, TaskStatus
 from tasks.models import ProgressReport, Task
 from tasks.services import TaskActionRefused, current_period, task_report_submit
 from tests.factories import member
-from tests.plans.test_review import _browser_form
+from tests.publishing.test_review import _browser_form
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_it_moves_the_open_tasks_when_a_published_measures_deadline_is_edited(ca
     assert m.targets.get().deadline == LATER  # measure → target → task, in one place
     after = _figures(client, cast.supervisor)
     assert after.summary["overdue"] == 0 and after.by_status[TaskStatus.OVERDUE] == 0
-    moved = AuditEntry.objects.filter(action="task_update_from_plan", task__in=tasks)
+    moved = AuditEntry.objects.filter(action="task_update_from_plan", task_id__in=[t.pk for t in tasks])
     assert moved.count() == 2 and all(e.before["deadline"] == PAST.isoformat() for e in moved)
     assert all(e.after["deadline"] == LATER.isoformat() and e.actor == cast.admin for e in moved)
     # the units concerned are told (in-app; their other channels carry it in the digest)
@@ -96,7 +97,7 @@ def test_it_withdraws_a_removed_units_task_and_keeps_its_reports(cast, client, p
     assert other.withdrawn_at is not None and other.closed_at is None
     assert other.get_status(timezone.now()) == TaskStatus.WITHDRAWN
     assert ProgressReport.objects.filter(task=other).count() == 1  # reports kept
-    assert AuditEntry.objects.filter(action="task_withdraw", task=other).exists()
+    assert AuditEntry.objects.filter(action="task_withdraw", task_id=other.pk).exists()
     # neither open nor closed: in no figure, no overdue list, no reminder
     d = _figures(client, cast.supervisor)
     assert d.summary["total"] == 2 and d.summary["overdue"] == 1 and d.summary["due"] == 1

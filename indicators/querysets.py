@@ -1,7 +1,8 @@
-"""达标 in SQL: each target's latest reading (stored on the target) compared with its op and value
-(mirrors Target.is_met_by)."""
+"""Query vocabulary of targets. 达标 in SQL: each target's latest reading (stored on the target)
+compared with its op and value (mirrors Target.is_met_by)."""
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.db.models.lookups import Exact
 
@@ -25,9 +26,18 @@ def with_latest_met(qs: QuerySet) -> QuerySet:
 
 
 def met_q() -> Q:
-    """True for targets (annotated by with_latest_reading) whose latest reading meets the target."""
+    """True for targets whose latest reading meets the target."""
     return _meets("latest_value", F("op"), F("value"))
 
 
-def unmet_q() -> Q:
-    return Q(latest_value__isnull=False) & ~met_q()
+class TargetQuerySet(models.QuerySet):
+    def met(self) -> TargetQuerySet:
+        """达标: the latest reading meets the target."""
+        return self.filter(met_q())
+
+    def unmet(self) -> TargetQuerySet:
+        """未达标: there is a reading and the latest does not meet the target."""
+        return self.filter(latest_value__isnull=False).exclude(met_q())
+
+    def with_latest_met(self) -> TargetQuerySet:
+        return with_latest_met(self)

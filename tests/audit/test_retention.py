@@ -4,8 +4,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from plans.jobs import prune_audit_log
-from plans.models import AuditEntry
+from audit.jobs import prune_audit_log
+from audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,10 @@ import copy
 import pytest
 
 from plans.choices import PlanStatus, UnitKind, UnitRole
-from plans.models import AuditEntry, Measure, MeasureUnit, Plan, Unit
-from plans.services import (PlanImportError, StaleEditError, measure_update, plan_import, plan_publish, unit_create,
-                            unit_map)
+from audit.models import AuditEntry
+from plans.models import Measure, MeasureUnit, Plan, Unit
+from plans.services import PlanImportError, unit_create
+from publishing.services import StaleEditError, measure_update, plan_import, plan_publish, unit_map
 from tasks.models import Task
 
 TREE = {

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0010_task_eff_deadline_index'),
+        ('tasks', '0011_targetreading_from_indicators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

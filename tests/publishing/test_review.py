@@ -9,8 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from indicators.models import Target
 from plans.choices import PlanStatus, UnitKind
-from plans.models import AuditEntry, Measure, MeasureUnit, Region
-from plans.services import plan_import, unit_create
+from audit.models import AuditEntry
+from plans.models import Measure, MeasureUnit, Region
+from plans.services import unit_create
+from publishing.services import plan_import
 
 pytestmark = pytest.mark.django_db
 

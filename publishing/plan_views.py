@@ -1,3 +1,5 @@
+"""The plan pages (list, detail with its revision history, source file) and the import → review →
+publish pages (upload, job status, review edits, unit mapping, publish). URL names stay `plans:*`."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -7,17 +9,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from config.files import file_response
+from audit.models import AuditEntry
 from background.views import job_status_response
+from config.files import file_response
+from plans.choices import PlanStatus, UnitRole
+from plans.models import Measure, MeasureUnit, Plan
+from plans.querysets import scope_of
+from plans.services import PlanImportError, UnitRegistry, region_create
+from plans.unitnames import guess_kind
+from tasks.models import Task
 
-from .choices import PlanStatus
-from .choices import UnitRole
-from .forms import SEP, ImportUploadForm, MeasureAddForm, MeasureEditForm, PlanHeaderForm, TargetFormSet, UnitMapForm
-from .models import AuditEntry, ImportJob, Measure, MeasureUnit, Plan
-from .querysets import scope_of
-from .services import (PlanImportError, StaleEditError, UnitRegistry, import_job_create, measure_add, measure_remove,
-                       measure_update, plan_publish, plan_update, region_create, unit_map)
-from .unitnames import guess_kind
+from .models import ImportJob
+from .plan_forms import SEP, ImportUploadForm, MeasureAddForm, MeasureEditForm, PlanHeaderForm, TargetFormSet, UnitMapForm
+from .services import (StaleEditError, import_job_create, measure_add, measure_remove, measure_update, plan_publish,
+                       plan_update, unit_map)
 
 
 def _admin_only(request):
@@ -232,8 +237,6 @@ def measure_remove_view(request, pk: int):
         else:
             messages.success(request, "已删除：" + "、".join(paths) + "。")
         return redirect("plans:review", pk=measure.plan_id)
-    from tasks.models import Task
-
     tasks = Task.objects.filter(measure__plan_id=measure.plan_id, withdrawn_at=None,
                                 measure__path__startswith=measure.path).filter(
         Q(measure=measure) | Q(measure__path__startswith=measure.path + "/")).select_related("unit")

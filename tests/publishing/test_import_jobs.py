@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from background import services
-from plans.models import ImportJob
-from plans.services import import_job_create, import_job_run
+from publishing.models import ImportJob
+from publishing.services import import_job_create, import_job_run
 
 pytestmark = pytest.mark.django_db
 SEED0 = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "seeds").glob("*.txt"))[0]
