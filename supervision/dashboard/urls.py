@@ -8,6 +8,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.dashboard, name="index"),
     path("tasks/", views.task_list, name="tasks"),
+    path("panels/", views.dashboard_panels, name="panels"),
     path("search/", views.search, name="search"),
     path("ledger.xlsx", exports.ledger, name="ledger"),
     path("bulletin.docx", exports.bulletin, name="bulletin"),

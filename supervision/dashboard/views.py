@@ -211,11 +211,28 @@ def dashboard(request):
         },
         **filter_choices(request, params),
     }
-    from .panels import panels  # issue 14's panels: indicators, quality flags, dropped commitments
-
-    ctx.update(panels(request, tasks, params, now=now, against=ontime_against(params.get("against")),
-                      cacheable=not errors))
+    # issue 14's panels (indicators, quality flags, dropped commitments) cost more than the figures
+    # above: the page loads them after it is shown, from dashboard_panels, with the same filters
+    ctx["panels_url"] = reverse("dashboard:panels") + (f"?{request.GET.urlencode()}" if request.GET else "")
     return render(request, "dashboard/index.html", ctx)
+
+
+@login_required
+def dashboard_panels(request):
+    """The dashboard's panels for the same filters: the fragment the dashboard page fetches
+    (static/js/dashboard_panels.js), or a page of its own when opened without script."""
+    from .panels import panels
+
+    supervisor_required(request)
+    now = timezone.now()
+    fs, params = filtered_tasks(request)
+    errors = _invalid(fs)
+    tasks = fs.qs if not errors else Task.objects.none()
+    ctx = {"params": params, "errors": errors, **panels(request, tasks, params, now=now,
+                                                          against=ontime_against(params.get("against")),
+                                                          cacheable=not errors)}
+    fragment = request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    return render(request, "dashboard/_panels.html" if fragment else "dashboard/panels.html", ctx)
 
 
 @login_required

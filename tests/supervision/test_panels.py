@@ -44,10 +44,10 @@ def test_it_shows_the_indicator_view_within_the_users_scope_and_filters(labelled
     other = PlanFactory(title="别区方案")  # another region, out of the supervisor's scope
     TaskFactory(measure=MeasureFactory(plan=other, indicator_primary="获得电力"), unit=labelled.cast.unit)
     client.force_login(labelled.cast.supervisor)
-    body = client.get("/dashboard/").content.decode()
+    body = client.get("/dashboard/panels/").content.decode()
     panel = body.split('id="indicator-panel"')[1].split("</section>")[0]
     assert "政务服务" in panel and "50.0%" in panel and "获得电力" in panel.split('id="uncovered-indicators"')[1]
-    body = client.get(f"/dashboard/?unit={labelled.cast.other_unit.pk}").content.decode()
+    body = client.get(f"/dashboard/panels/?unit={labelled.cast.other_unit.pk}").content.decode()
     panel = body.split('id="indicator-panel"')[1].split("</section>")[0]
     assert "执行合同" in panel and "开办企业" in panel
 
@@ -87,7 +87,7 @@ def test_it_counts_flagged_reports_per_unit_and_filters_the_list(world, client):
     _flag(world)
     c = world.cast
     client.force_login(c.supervisor)
-    body = client.get("/dashboard/").content.decode()
+    body = client.get("/dashboard/panels/").content.decode()
     panel = body.split('id="quality-panel"')[1].split("</section>")[0]
     assert c.unit.name in panel and c.other_unit.name in panel
     assert f"/dashboard/tasks/?unit={c.unit.pk}&amp;quality=flagged" in panel
@@ -130,7 +130,7 @@ def test_it_counts_dropped_commitments_on_the_dashboard(world, client):
     dropped = MeasureFactory(plan=old_plan, label="7.", path="7.", title="开展首店经济培育")
     TaskFactory(measure=dropped, unit=c.unit)
     client.force_login(c.supervisor)
-    body = client.get("/dashboard/").content.decode()
+    body = client.get("/dashboard/panels/").content.decode()
     panel = body.split('id="dropped-panel"')[1].split("</section>")[0]
     assert f"/library/plans/{c.plan.pk}/dropped/" in panel and '"dropped-count"' in panel
     assert 'class="dropped-count" href="/library/plans/%d/dropped/">1<' % c.plan.pk in panel
@@ -142,9 +142,25 @@ def test_it_caches_the_panels_until_a_write(world, client, settings):
     c = world.cast
     client.force_login(c.supervisor)
     def panel():
-        return client.get("/dashboard/").content.decode().split('id="quality-panel"')[1].split("</section>")[0]
+        return client.get("/dashboard/panels/").content.decode().split('id="quality-panel"')[1].split("</section>")[0]
 
     assert "没有带提示的进展" in panel()
     ProgressReport.objects.create(task=world.t3_unit, period=dt.date(2026, 3, 1), status="in_progress",
                                   done_text="推进中", submitted_by=c.staff, quality_flags=FLAG)
     assert c.unit.name in panel()  # a new report is a new state of the data
+
+
+def test_it_loads_the_panels_after_the_dashboard_with_the_same_filters(client, labelled):
+    """The panels cost more than the figures: the dashboard page carries only their address (with
+    its own filters) and fetches them; without script, the link opens them as a page."""
+    client.force_login(labelled.cast.supervisor)
+    unit = labelled.cast.other_unit.pk
+    body = client.get(f"/dashboard/?unit={unit}&status=").content.decode()
+    assert 'id="indicator-panel"' not in body
+    assert f'data-url="/dashboard/panels/?unit={unit}&amp;status="' in body
+    fragment = client.get(f"/dashboard/panels/?unit={unit}&status=", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert 'id="indicator-panel"' in fragment.content.decode() and b"<html" not in fragment.content
+    page = client.get(f"/dashboard/panels/?unit={unit}&status=").content.decode()
+    assert "<html" in page and 'id="indicator-panel"' in page and "返回督办看板" in page
+    client.force_login(labelled.cast.staff)
+    assert client.get("/dashboard/panels/").status_code in (403, 404)
