@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import threading
 
+from .unitnames import UNIT_SUFFIXES
+
 _tokenizer = None
 _lock = threading.Lock()
 
@@ -23,8 +25,6 @@ def get_tokenizer():
                 jieba.setLogLevel(logging.WARNING)
                 tk = jieba.Tokenizer()
                 tk.initialize()
-                from .importers.units import UNIT_SUFFIXES
-
                 for s in UNIT_SUFFIXES:
                     if len(s) > 1:
                         tk.add_word(s, freq=2000)

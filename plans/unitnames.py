@@ -11,6 +11,18 @@ from typing import Iterable, TypeVar
 
 from .choices import UnitKind
 
+# How unit names end (the importer splits and recognises names by them; the tokenizer keeps them whole).
+UNIT_SUFFIXES = (
+    "办公室", "委员会", "管委会", "联合会", "工商联", "联社", "协会", "分局", "支队", "大队", "中队",
+    "中心", "公司", "集团", "银行", "分行", "支行", "政府", "街道", "部门", "单位", "机关", "海关",
+    "法院", "检察院", "监委", "经开区", "高新区", "开发区", "园区", "新区", "总局", "分会", "商会",
+    "机构", "专班", "小组", "指挥部", "社区", "残联", "妇联", "侨联", "文联", "科协", "团委",
+    "局", "委", "办", "院", "所", "站", "镇", "乡", "部", "处", "科", "室", "队", "会", "署", "厅",
+)
+# How a unit name in a run usually starts.
+UNIT_PREFIXES = ("区", "市", "县", "省", "州", "旗", "各", "国家", "国网", "中国", "人民银行", "自治区", "镇", "乡",
+                 "街道")
+
 # A name made only of words that point at nobody in particular (各有关单位, 市各有关部门和单位,
 # 相关部门): it cannot receive a task, so it is neither offered as a unit to create nor stored as
 # one. A qualifier outside this vocabulary (区属各相关部门, 各街道) makes it a group instead.

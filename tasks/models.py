@@ -15,7 +15,7 @@ from plans.search import segment_report
 
 from .choices import Decision, ReportStatus
 from . import status as status_rule
-from .querysets import LocalDate, ProgressReportQuerySet, TaskQuerySet
+from .querysets import LocalDate, ProgressReportQuerySet, ReportImmutableError, TaskQuerySet
 
 
 class Task(models.Model):
@@ -97,10 +97,6 @@ class Task(models.Model):
 
     def get_light(self, now, *, latest_report: ProgressReport | None = None) -> str:
         return status_rule.get_light(self, now, latest_report=latest_report)
-
-
-class ReportImmutableError(Exception):
-    """A submitted progress report was about to be changed in place."""
 
 
 class ProgressReport(models.Model):

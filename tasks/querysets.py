@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from plans.choices import PlanStatus, Role
 from plans.models import Measure
@@ -112,8 +112,6 @@ class TaskQuerySet(models.QuerySet):
 
     def on_time_stats(self, *, today: dt.date, against: str = "granted") -> dict:
         """{"due", "on_time", "rate"} by the definition above."""
-        from django.db.models import Count
-
         agg = self.with_ontime(against).aggregate(due=Count("pk", filter=ontime_due_q(today)),
                                                   on_time=Count("pk", filter=ontime_q()))
         agg["rate"] = round(agg["on_time"] / agg["due"], 4) if agg["due"] else None
@@ -138,15 +136,17 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(cond) if statuses else self
 
 
+class ReportImmutableError(Exception):
+    """A submitted progress report was about to be changed in place."""
+
+
 class ProgressReportQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # Append-only (see ProgressReport.save): no bulk update path either.
-        from .models import ReportImmutableError
-
         raise ReportImmutableError("进展报告提交后不能修改，更正请提交新版本。")
 
     def visible_to(self, user) -> ProgressReportQuerySet:
-        from .models import Task
+        Task = self.model._meta.get_field("task").related_model  # models.py imports this module
 
         def member(scope) -> Q:
             # Staff see their own unit's reports, and the reports of the other units on measures

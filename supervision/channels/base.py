@@ -1,9 +1,7 @@
-"""What every channel shares: the message, errors, byte-safe truncation, a small HTTP client."""
+"""What every channel shares: the message, errors, byte-safe truncation (the HTTP client that
+posts to robots lives with its address checks in webhooks.py)."""
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 
 
@@ -45,29 +43,3 @@ def truncate_bytes(text: str, limit: int, suffix: str = "…") -> str:
     room = limit - len(suffix.encode("utf-8"))
     # errors="ignore" drops the partial multi-byte sequence left at the cut.
     return raw[:max(room, 0)].decode("utf-8", errors="ignore") + suffix
-
-
-def post_json(url: str, payload: dict, *, timeout: float = 10) -> dict:
-    """POST to a robot webhook: only to an allowed host, never to an internal address (checked
-    again on the connection actually made), no redirects (supervision/channels/webhooks.py)."""
-    from . import webhooks
-
-    webhooks.check_url(url)
-    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    req = urllib.request.Request(url, data=data, method="POST",
-                                 headers={"Content-Type": "application/json; charset=utf-8"})
-    try:
-        with webhooks.opener().open(req, timeout=timeout) as resp:
-            body = resp.read()
-    except urllib.error.HTTPError as e:
-        if e.code == 429:
-            raise RateLimited(60, f"HTTP 429 from {webhooks.masked(url)}") from e
-        raise ChannelError(f"HTTP {e.code}: {e.read()[:300]!r}") from e
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
-        if isinstance(getattr(e, "reason", None), ChannelError):
-            raise e.reason from e
-        raise ChannelError(f"连接失败: {e}") from e
-    try:
-        return json.loads(body or b"{}")
-    except ValueError as e:
-        raise ChannelError(f"无法解析的响应: {body[:300]!r}") from e

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from . import ratelimit
-from .base import ChannelError, Message, RateLimited, post_json
+from .base import ChannelError, Message, RateLimited
+from .webhooks import post_json
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,16 @@ settings is the operator's decision.
 from __future__ import annotations
 
 import http.client
+import json
 import ipaddress
 import socket
+import urllib.error
 import urllib.request
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 
-from .base import ChannelError
+from .base import ChannelError, RateLimited
 
 
 class WebhookRefused(ChannelError):
@@ -142,3 +144,27 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def opener() -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(_NoRedirect, _GuardedHTTPHandler, _GuardedHTTPSHandler)
+
+
+def post_json(url: str, payload: dict, *, timeout: float = 10) -> dict:
+    """POST to a robot webhook: only to an allowed host, never to an internal address (checked
+    again on the connection actually made), no redirects (supervision/channels/webhooks.py)."""
+    check_url(url)
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    req = urllib.request.Request(url, data=data, method="POST",
+                                 headers={"Content-Type": "application/json; charset=utf-8"})
+    try:
+        with opener().open(req, timeout=timeout) as resp:
+            body = resp.read()
+    except urllib.error.HTTPError as e:
+        if e.code == 429:
+            raise RateLimited(60, f"HTTP 429 from {masked(url)}") from e
+        raise ChannelError(f"HTTP {e.code}: {e.read()[:300]!r}") from e
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+        if isinstance(getattr(e, "reason", None), ChannelError):
+            raise e.reason from e
+        raise ChannelError(f"连接失败: {e}") from e
+    try:
+        return json.loads(body or b"{}")
+    except ValueError as e:
+        raise ChannelError(f"无法解析的响应: {body[:300]!r}") from e

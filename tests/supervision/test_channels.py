@@ -165,7 +165,7 @@ def test_it_checks_the_address_actually_connected_to(cast, settings):
     """A stored address that the allow-list names by host name but that connects to a loopback
     robot: the connection is dropped before anything is sent (DNS rebinding between checks)."""
     from supervision.channels import webhooks
-    from supervision.channels.base import post_json
+    from supervision.channels.webhooks import post_json
 
     with RobotServer() as robot:
         port = robot.url.rsplit(":", 1)[1]

@@ -3,16 +3,8 @@ from __future__ import annotations
 
 import re
 
-UNIT_SUFFIXES = (
-    "办公室", "委员会", "管委会", "联合会", "工商联", "联社", "协会", "分局", "支队", "大队", "中队",
-    "中心", "公司", "集团", "银行", "分行", "支行", "政府", "街道", "部门", "单位", "机关", "海关",
-    "法院", "检察院", "监委", "经开区", "高新区", "开发区", "园区", "新区", "总局", "分会", "商会",
-    "机构", "专班", "小组", "指挥部", "社区", "残联", "妇联", "侨联", "文联", "科协", "团委",
-    "局", "委", "办", "院", "所", "站", "镇", "乡", "部", "处", "科", "室", "队", "会", "署", "厅",
-)
-# How a unit name in a run usually starts.
-UNIT_PREFIXES = ("区", "市", "县", "省", "州", "旗", "各", "国家", "国网", "中国", "人民银行", "自治区", "镇", "乡",
-                 "街道")
+from ...segmentation import get_tokenizer as _shared_tokenizer
+from ...unitnames import UNIT_PREFIXES, UNIT_SUFFIXES
 
 _SUFFIX_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, UNIT_SUFFIXES), key=len, reverse=True)) + ")$")
 
@@ -23,9 +15,7 @@ _ROLE_TAIL = re.compile(
 
 def get_tokenizer():
     """The process-wide jieba tokenizer (plans.segmentation), with unit-name suffixes added."""
-    from ...segmentation import get_tokenizer as shared
-
-    return shared()
+    return _shared_tokenizer()
 
 
 def looks_like_unit(name: str) -> bool:
