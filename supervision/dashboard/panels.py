@@ -11,9 +11,13 @@ import datetime as dt
 
 from django.db.models import Count, QuerySet
 
+from indicators.models import Target
+from indicators.querysets import with_latest_met
 from plans.choices import NationalIndicator, PlanStatus
+from plans.models import Measure, Plan
+from publishing.carryover import dropped_commitments
+from tasks.models import ProgressReport
 from tasks.quality import flagged_by_unit
-from tasks.workdays import local_date
 
 from .querysets import _attainment_from, _pct, facts, with_facts
 
@@ -35,8 +39,6 @@ def indicator_figures(tasks: QuerySet, *, today: dt.date, against: str = "grante
             base.values("measure__indicator_primary").annotate(
                 measures=Count("measure_id", distinct=True), tasks=Count("pk"),
                 due=Count("pk", filter=f["due"]), ontime=Count("pk", filter=f["ontime"]))}
-    from indicators.querysets import with_latest_met
-    from indicators.models import Target
 
     measure_ids = tasks.live().order_by().values("measure_id")
     counts: dict[str, dict] = {}
@@ -44,8 +46,6 @@ def indicator_figures(tasks: QuerySet, *, today: dt.date, against: str = "grante
                         .values_list("measure__indicator_primary", "latest_met").annotate(n=Count("id"))):
         counts.setdefault(ind or UNLABELLED, {})[met] = n
     named: set[str] = set()
-    from plans.models import Measure
-
     for primary, secondary in (Measure.objects.filter(id__in=measure_ids).order_by()
                                .values_list("indicator_primary", "indicator_secondary").distinct()):
         named.add(primary)
@@ -64,8 +64,6 @@ def indicator_figures(tasks: QuerySet, *, today: dt.date, against: str = "grante
 
 def quality_by_unit(tasks: QuerySet, *, limit: int = MAX_FLAG_UNITS) -> list[dict]:
     """Reports (newest version of each period) with a gentle note, per unit, over the filtered tasks."""
-    from tasks.models import ProgressReport
-
     reports = ProgressReport.objects.filter(task__in=tasks.live().order_by().values("pk")).latest_versions()
     return flagged_by_unit(reports)[:limit]
 
@@ -75,9 +73,6 @@ def dropped_by_plan(user, params: dict, *, limit: int = MAX_DROPPED_PLANS) -> li
     earlier measures with unfinished tasks none of its measures continues (publishing.carryover).
     Follows the region and plan filters; the measures counted are those the user may see. One
     query for the plans, then one count per plan."""
-    from plans.models import Measure, Plan
-    from publishing.carryover import dropped_commitments
-
     plans = Plan.objects.visible_to(user).filter(status=PlanStatus.PUBLISHED)
     if str(params.get("region", "")).isdigit():
         plans = plans.filter(region_id=params["region"])
@@ -104,41 +99,9 @@ def dropped_by_plan(user, params: dict, *, limit: int = MAX_DROPPED_PLANS) -> li
     return out
 
 
-def panels(request, tasks: QuerySet, params: dict, *, now, against: str = "granted", cacheable: bool = True) -> dict:
-    """The context the dashboard template's panel includes read. Cached like the main figures (the
-    same key: scope, filters, day, newest audit row and report; every write these panels read is
-    audited or is a report), for DASHBOARD_CACHE_SECONDS; a refused filter is never cached."""
-    from django.conf import settings
-    from django.core.cache import cache
-
-    from plans.querysets import scope_of
-
-    from .views import _figures_cache_key
-
-    ttl = getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
-    if not (ttl and cacheable):
-        return _panels(request, tasks, params, now=now, against=against)
-    key = _figures_cache_key(scope_of(request.user), params, now) + ":panels"
-    ctx = cache.get(key)
-    if ctx is None:
-        ctx = _panels(request, tasks, params, now=now, against=against)
-        cache.set(key, ctx, ttl)
-    return ctx
-
-
-def _panels(request, tasks: QuerySet, params: dict, *, now, against: str) -> dict:
-    from django.urls import reverse
-
-    from .views import link
-
-    today = local_date(now)
-    ind = indicator_figures(tasks, today=today, against=against)
-    flags = quality_by_unit(tasks)
-    for u in flags:
-        u["url"] = link("dashboard:tasks", params, unit=u["unit_id"], quality="flagged", status=None)
-    dropped = dropped_by_plan(request.user, params)
-    for d in dropped:
-        d["url"] = reverse("publishing:dropped", args=[d["plan"].pk])
-    return {"indicator_panel": ind, "quality_panel": flags,
-            "quality_all_url": link("dashboard:tasks", params, quality="flagged"),
+def panel_figures(user, tasks: QuerySet, params: dict, *, today: dt.date, against: str = "granted") -> dict:
+    """The figures the dashboard's panel includes read (the view adds the links and caches them)."""
+    dropped = dropped_by_plan(user, params)
+    return {"indicator_panel": indicator_figures(tasks, today=today, against=against),
+            "quality_panel": quality_by_unit(tasks),
             "dropped_panel": dropped, "dropped_total": sum(d["n"] for d in dropped)}

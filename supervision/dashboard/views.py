@@ -29,8 +29,10 @@ from tasks.filtersets import TaskFilterSet
 from tasks.models import ProgressReport, Task
 from tasks import status as status_rule
 from tasks.querysets import ontime_against
+from tasks.workdays import local_date
 
 from . import querysets as agg
+from .panels import panel_figures
 
 # Every filter of the one TaskFilterSet: the pages, their links and the exports carry all of them.
 FILTER_KEYS = tuple(TaskFilterSet.base_filters)
@@ -220,17 +222,30 @@ def dashboard(request):
 @login_required
 def dashboard_panels(request):
     """The dashboard's panels for the same filters: the fragment the dashboard page fetches
-    (static/js/dashboard_panels.js), or a page of its own when opened without script."""
-    from .panels import panels
-
+    (static/js/dashboard_panels.js), or a page of its own when opened without script. Cached like
+    the main figures (the same key and lifetime); a refused filter is never cached."""
     supervisor_required(request)
     now = timezone.now()
     fs, params = filtered_tasks(request)
     errors = _invalid(fs)
-    tasks = fs.qs if not errors else Task.objects.none()
-    ctx = {"params": params, "errors": errors, **panels(request, tasks, params, now=now,
-                                                          against=ontime_against(params.get("against")),
-                                                          cacheable=not errors)}
+    figures = lambda tasks: panel_figures(request.user, tasks, params, today=local_date(now),  # noqa: E731
+                                          against=ontime_against(params.get("against")))
+    ttl = getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
+    if errors:
+        ctx = figures(Task.objects.none())
+    elif not ttl:
+        ctx = figures(fs.qs)
+    else:
+        key = _figures_cache_key(scope_of(request.user), params, now) + ":panels"
+        ctx = cache.get(key)
+        if ctx is None:
+            ctx = figures(fs.qs)
+            cache.set(key, ctx, ttl)
+    for u in ctx["quality_panel"]:
+        u["url"] = link("dashboard:tasks", params, unit=u["unit_id"], quality="flagged", status=None)
+    for d in ctx["dropped_panel"]:
+        d["url"] = reverse("publishing:dropped", args=[d["plan"].pk])
+    ctx.update(params=params, errors=errors, quality_all_url=link("dashboard:tasks", params, quality="flagged"))
     fragment = request.headers.get("X-Requested-With") == "XMLHttpRequest"
     return render(request, "dashboard/_panels.html" if fragment else "dashboard/panels.html", ctx)
 
