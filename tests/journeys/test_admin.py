@@ -60,6 +60,7 @@ def test_admin_journey(demo, people, shots, tmp_path):
     facts = admin.inner_text(".facts")
     assert f"时限：{new.year}年{new.month}月{new.day}日" in facts and "已逾期" not in facts, facts
     assert "时限" in admin.inner_text("#audit")
+    assert "（本单位）" not in admin.inner_text("#units")  # the admin is not of 区住建局
     shots(admin, "task-follows")
 
     # The clerk of the co-unit is told (方案调整) and sees the new deadline.

@@ -268,3 +268,14 @@ def test_it_names_the_responsible_unit_instead_of_my_unit(client, cast, work):
     client.force_login(cast.supervisor)
     html = client.get(reverse("tasks:detail", args=[work.task.pk])).content.decode()
     assert "我单位" not in html and "（本单位）" not in html and "责任单位：区数据局" in html
+
+
+def test_it_does_not_call_the_task_unit_the_admins_own_unit(client, cast, work):
+    """Found by the admin's journey (issue 11): an admin opening any unit's task read “区住建局（本单位）”,
+    because the label followed the right to edit, which an admin has everywhere."""
+    url = reverse("tasks:detail", args=[work.task.pk])
+    client.force_login(cast.admin)
+    page = client.get(url).content.decode()
+    assert "id=\"report-link\"" in page and "（本单位）" not in page
+    client.force_login(cast.staff)
+    assert "（本单位）" in client.get(url).content.decode()
