@@ -79,6 +79,13 @@ class Shots:
             shutil.copy(path, self.copy_to / path.name)
         return path
 
+    def only(self, *names: str):
+        """These screenshots only: for the steps of another role, which that role's journey shows
+        step by step (a full-page screenshot costs a second on a loaded machine)."""
+        def take(page, name: str, **kw):
+            return self(page, name, **kw) if name in names else None
+        return take
+
     def add(self, png: Path, name: str) -> Path:
         """A picture made otherwise (a rendered PDF page), numbered with the screenshots."""
         self.n += 1
