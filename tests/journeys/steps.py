@@ -142,7 +142,7 @@ def change_published_deadline(page: Page, plan, shots) -> str:
 
 def open_own_task(page: Page, title: str) -> None:
     """我的任务 → 筛选 by a word of the title → the task (phone or desktop)."""
-    if "/tasks/" not in page.url or page.url.rstrip("/").split("/")[-1].isdigit():
+    if not page.locator("#filters-toggle").count():  # not on 我的任务 already
         nav(page, "我的任务")
     page.click("#filters-toggle")
     page.fill("#f-q", title[:6])

@@ -8,8 +8,8 @@ import pytest
 
 from tests.tasks.conftest import PDF
 
-from .steps import (approve_extension, dashboard_for_region, import_and_publish, nav, request_extension,
-                    urge_from_task_page)
+from .steps import (approve_extension, dashboard_for_region, import_and_publish, nav, open_own_task,
+                    request_extension, urge_from_task_page)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,11 +52,7 @@ def test_unit_head_journey(demo, people, shots, tmp_path):
 
     # Measure 1 is finished: apply for completion (销号) from 我的任务.
     nav(head, "我的任务")
-    head.click("#filters-toggle")
-    head.fill("#f-q", plan.m1[:6])
-    head.click("#filters button[type=submit]")
-    head.click(f"a.task-title:has-text('{plan.m1}')")
-    head.wait_for_selector("#actions")
+    open_own_task(head, plan.m1)
     head.click("#actions >> text=申请办结")
     head.fill("#id_note", "企业开办、准营等8个高频事项已实现一次办结，集成办理专区上线运行。")
     evidence = tmp_path / "集成办理专区上线情况.pdf"
