@@ -40,6 +40,7 @@ def test_admin_journey(demo, people, shots, tmp_path):
     old, new = plan.m2_deadline, plan.m2_published_change
     line = f"{old.year}年{old.month}月{old.day}日 → {new.year}年{new.month}月{new.day}日"
     assert f"任务时限 一/2 区住建局：{line}" in history and f"任务时限 一/2 区数据局：{line}" in history, history
+    assert f"完成时限 {line}" in history, history  # the measure's own line, in the same words
 
     dashboard_for_region(admin)
     assert kpi(admin, "overdue") == overdue_before - 2
