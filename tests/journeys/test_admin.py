@@ -18,6 +18,7 @@ def test_admin_journey(demo, people, shots, tmp_path):
     assert "生成任务 7 项" in body, body[:500]  # m1, m2 and m4 two units each, m3 one (区企业服务中心 → 区数据局)
     # the plan's page: every measure with its units and the corrected deadline
     assert plan.corrected_title in admin.inner_text("h1")
+    assert f"{plan.UNKNOWN_UNIT} → 区数据局（牵头）" in admin.inner_text("main")  # where the mapped name's task went
 
     # The clerk sees the new tasks at once, on the phone (the measure mapped from 区企业服务中心 too).
     staff = people("staff", viewport=PHONE)
