@@ -3,6 +3,8 @@ draft autosave, completion, extension). Every lookup starts from Task.objects.vi
 or editable_by(user): another unit's task is a 404."""
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -46,6 +48,7 @@ AUDIT_LABELS = {
     "urge_urge": "催办", "urge_escalate": "督办", "urge_respond": "答复催办", "extension_decide": "审批延期申请",
     "task_deadline_extended": "时限延期", "completion_review": "审核办结申请", "task_closed": "办结销号",
     "task_completion_returned": "退回办结申请", "task_reopen": "重新打开任务",
+    "task_withdraw": "方案调整撤销任务", "task_reinstate": "方案调整恢复任务",
 }
 AUDIT_KEYS = {"period": "周期", "version": "版本", "status": "状态", "done_text": "完成情况",
               "problems_text": "问题及计划", "percent": "百分比", "no_change": "无变化", "consolidated": "汇总",
@@ -53,7 +56,8 @@ AUDIT_KEYS = {"period": "周期", "version": "版本", "status": "状态", "done
               "requested_deadline": "申请延至", "reason": "理由", "deadline": "时限",
               "completion_applied_at": "申请办结时间", "closed_at": "办结时间", "granted_deadline": "延期后时限",
               "unit": "单位", "message": "催办内容", "response": "单位答复", "decision": "审批结果",
-              "comment": "意见"}
+              "comment": "意见", "role": "角色", "withdrawn_at": "撤销时间"}
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def _version(raw) -> int:
@@ -71,6 +75,10 @@ def _audit_value(key: str, v) -> str:
         return ReportStatus(v).label
     if key == "decision" and v in Decision.values:
         return Decision(v).label
+    if key == "role" and v in UnitRole.values:
+        return UnitRole(v).label
+    if isinstance(v, str) and (m := ISO_DATE.fullmatch(v[:10])):  # dates as 2026年9月30日 (DESIGN: Chinese first)
+        return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日"
     return str(v)[:80]
 
 
@@ -240,6 +248,8 @@ def task_detail(request, pk: int):
         "completions": task.completions.select_related("applied_by"),
         "loose_evidence": task.evidence.filter(report__isnull=True).select_related("uploaded_by"),
         "can_edit": Task.objects.editable_by(request.user).filter(pk=pk).exists() and not task.closed_at,
+        # the reader's own unit (an admin may edit any task, but it is not the admin's unit)
+        "own_unit": scope.unit_id == task.unit_id,
         # 催办/督办 of this task, and open ones addressed to the whole unit (related names: no import
         # of the supervision app, which builds on this one)
         "urges": list(task.urges.select_related("created_by", "responded_by"))

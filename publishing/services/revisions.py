@@ -292,7 +292,12 @@ def _show(value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     text = str(value)
+    if _ISO_DAY.fullmatch(text):  # a deadline in the snapshot: shown as 2026年9月30日 like every date
+        return _day(dt.date.fromisoformat(text))
     return text if len(text) <= 40 else text[:40] + "…"
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _measure_snapshot(m: Measure) -> dict:

@@ -67,8 +67,9 @@ BOILERPLATE = re.compile(
         r"正在有序推进", r"有序推进中?", r"按计划推进中?", r"按计划有序推进", r"稳步推进中?", r"正在推进中?",
         r"持续推进中?", r"积极推进中?", r"推进中", r"正在落实", r"落实中", r"本期无变化", r"无变化", r"同上期",
         r"与上期相同", r"暂无进展", r"无新进展", r"各项工作", r"相关工作", r"工作", r"本月", r"本期", r"目前",
-        r"已按要求", r"按要求",
+        r"已按要求", r"按要求", r"已?按照?方案要求推进", r"(完成|取得)了?阶段性(工作|进展|成效|成果)?",
     ]))
+QUOTED = re.compile(r"“([^”]*)”")
 PUNCT = re.compile(r"[\s，。；、：,.;:！!？?（）()“”\"'—\-]+")
 
 
@@ -167,9 +168,20 @@ def _unit_name(region: str | None, unit: str) -> str:
 
 
 # --- highlights -----------------------------------------------------------------------------------
-def substance(text: str) -> str:
-    """What is left of a report once boilerplate and punctuation are removed."""
-    return PUNCT.sub("", BOILERPLATE.sub("", text or ""))
+def substance(text: str, measure_title: str = "") -> str:
+    """What is left of a report once boilerplate, the measure's own title quoted back (“推进…”, whole
+    or cut short) and punctuation are removed."""
+    text = text or ""
+    if measure_title:
+        text = QUOTED.sub(lambda m: "" if m.group(1).strip() and m.group(1).strip() in measure_title else m.group(0),
+                          text)
+    return PUNCT.sub("", BOILERPLATE.sub("", text))
+
+
+def _measure_title(report) -> str:
+    task = getattr(report, "task", None)
+    measure = getattr(task, "measure", None) if task is not None else None
+    return getattr(measure, "title", "") or ""
 
 
 def is_substantive(report) -> bool:
@@ -177,7 +189,7 @@ def is_substantive(report) -> bool:
     least a dozen characters of its own, with a figure or a finished step."""
     if report.no_change or report.quality_flags:  # a report with a gentle note (tasks.quality) is never quoted
         return False
-    rest = substance(report.done_text)
+    rest = substance(report.done_text, _measure_title(report))
     return len(rest) >= 12 and (bool(re.search(r"\d", rest)) or report.status == ReportStatus.DONE
                                 or re.search(r"(已|完成|上线|出台|印发|建成|办理|实现)", rest) is not None)
 
@@ -186,7 +198,7 @@ def choose_highlights(reports, limit: int = MAX_HIGHLIGHTS) -> list:
     """The most substantive reports, one per unit and at most two per region, no near-duplicates
     (generated from one template, or one unit's text copied by another)."""
     def score(r):
-        rest = substance(r.done_text)
+        rest = substance(r.done_text, _measure_title(r))
         return (r.status == ReportStatus.DONE, len(re.findall(r"\d+", rest)), r.percent, min(len(rest), 120))
 
     chosen, units, regions, seen = [], set(), {}, []
@@ -194,7 +206,7 @@ def choose_highlights(reports, limit: int = MAX_HIGHLIGHTS) -> list:
         unit, region = r.task.unit_id, r.task.unit.region_id
         if unit in units or regions.get(region, 0) >= 2:
             continue
-        skeleton = re.sub(r"\d+(\.\d+)?", "0", substance(r.done_text))
+        skeleton = re.sub(r"\d+(\.\d+)?", "0", substance(r.done_text, _measure_title(r)))
         if any(difflib.SequenceMatcher(None, skeleton, s).ratio() > 0.75 for s in seen):
             continue
         chosen.append(r)

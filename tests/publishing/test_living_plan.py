@@ -196,3 +196,15 @@ def test_it_tells_no_one_when_a_plan_is_first_published(cast):
     plan_publish(plan=plan, actor=cast.admin)
     assert not Reminder.objects.filter(kind=ReminderKind.PLAN_CHANGED).exists()
     assert agg.build(Task.objects.all(), now=timezone.now()).summary["total"] == 3
+
+
+def test_it_writes_the_revision_of_a_deadline_as_a_chinese_date(cast, client, published):
+    """Found by the admin's journey (issue 11): the plan page's 修订记录 read “完成时限 2027-01-31 →
+    2027-02-28” beside “任务时限 …：2027年1月31日 → …”."""
+    m = published.measures.get(label="2.")
+    new = LATER.replace(day=1)
+    measure_update(measure=m, actor=cast.admin, expected_version=m.version, data={"deadline": new})
+    client.force_login(cast.supervisor)
+    history = client.get(f"/plans/{published.pk}/").content.decode().split("修订记录")[1]
+    assert f"完成时限 {LATER:%Y年%-m月%-d日} → {new:%Y年%-m月%-d日}" in history
+    assert LATER.isoformat() not in history

@@ -325,3 +325,15 @@ def test_it_adds_and_removes_a_measure_on_the_review_page(cast, client):
     assert client.post(f"/plans/measures/{added.pk}/remove/", data).status_code == 302
     assert not Measure.objects.filter(pk=added.pk).exists()  # a draft's measure without tasks is deleted
 
+
+
+def test_it_shows_which_registered_unit_a_mapped_name_stands_for(cast, client):
+    """Found by the admin's journey (issue 11): after mapping 区企业服务中心 to 区数据局 the review and plan
+    pages still showed only “区企业服务中心（牵头）”, so the admin could not see where its task went."""
+    plan = _import(cast, _tree(_item("1.", "建立涉企服务专员制度", lead_units=["区企业服务中心"])))
+    client.force_login(cast.admin)
+    data = _browser_form(client, f"/plans/{plan.pk}/review/", action=f"/plans/{plan.pk}/units/map/")
+    data.update({"prefix": "u0", "u0-name": "区企业服务中心", "u0-unit": str(cast.unit.pk)})
+    assert client.post(f"/plans/{plan.pk}/units/map/", data).status_code == 302
+    assert "牵头：区企业服务中心 → 区数据局" in client.get(f"/plans/{plan.pk}/review/").content.decode()
+    assert "区企业服务中心 → 区数据局（牵头）" in client.get(f"/plans/{plan.pk}/").content.decode()

@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from supervision.models import Reminder, Urge
 from tasks.choices import Decision
@@ -105,3 +106,24 @@ def test_it_runs_urge_extension_and_closeout_in_the_browser(cast, live_server, b
     # staff cannot reach supervisor pages
     resp = staff.goto(f"{live_server.url}/supervision/extensions/")
     assert resp.status == 403
+
+
+def test_it_shows_a_notification_at_the_phones_full_width(cast, live_server, browser):
+    """Found by the clerk's journey (issue 11): on a 375 px phone the 消息 table squeezed the message
+    into a column a few characters wide, one character per line."""
+    from supervision.services import notify
+
+    task = TaskFactory(measure=MeasureFactory(plan=cast.plan, label="3", title="建立涉企服务专员制度"), unit=cast.unit)
+    notify(recipients=[cast.staff], kind="urged", task=task, text="该任务已逾期，请于3个工作日内报送进展并说明原因。",
+           ref="phone", now=timezone.now())
+    context = browser.new_context(viewport={"width": 375, "height": 667}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        browser_login(page, live_server, "staff")
+        page.click("header nav >> text=消息")
+        link = page.locator("#notification-list a").first
+        link.wait_for()
+        assert link.bounding_box()["width"] > 250
+        screenshot(page, "supervision-phone-notifications")
+    finally:
+        context.close()

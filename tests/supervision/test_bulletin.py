@@ -151,3 +151,22 @@ def test_it_chooses_highlights_from_substantive_reports_only(cast, frozen):
     body = "\n".join(p.text for p in doc.paragraphs)
     part = body.split("工作亮点")[1].split("下步工作要求")[0]
     assert "正在有序推进。" not in part and "本期无变化" not in part and "建成“一网通办”企业服务专区" in part
+
+
+def test_it_does_not_take_a_report_restating_its_measure_for_a_highlight(cast, frozen):
+    """Found by the supervisor's journey (issue 11): the demo's 已完成 reports — “已按方案要求推进“<the
+    measure's title>”，完成阶段性工作。” — outranked a unit's report of figures and were quoted as 工作亮点."""
+    build_province(cast, regions=1, measures=6)
+    tasks = list(Task.objects.select_related("measure", "unit").order_by("id")[:2])
+    ProgressReport.objects.filter(task__in=tasks).delete()
+    boiler = ProgressReport.objects.create(
+        task=tasks[0], period=dt.date(2026, 3, 1), status="done", percent=100, submitted_by=cast.staff,
+        done_text=f"已按方案要求推进“{tasks[0].measure.title[:20]}”，完成阶段性工作。")
+    real = ProgressReport.objects.create(
+        task=tasks[1], period=dt.date(2026, 3, 1), status="in_progress", percent=50, submitted_by=cast.staff,
+        done_text="已为全区42家重点企业中的30家配备服务专员，本月受理企业诉求18件。")
+    assert not is_substantive(ProgressReport.objects.select_related("task__measure").get(pk=boiler.pk))
+    assert is_substantive(ProgressReport.objects.select_related("task__measure").get(pk=real.pk))
+    pool = list(ProgressReport.objects.filter(pk__in=[boiler.pk, real.pk])
+                .select_related("task__unit", "task__unit__region", "task__measure"))
+    assert [r.pk for r in choose_highlights(pool)] == [real.pk]

@@ -24,7 +24,10 @@ def test_it_walks_the_supervisor_journey_from_a_region_filter_to_the_exports(liv
         ext = ExtensionRequest.objects.create(task=world.t3_unit, requested_deadline=dt.date(2026, 6, 30),
                                               reason="需与省级平台联调，申请延期至6月底。", requested_by=world.cast.staff)
         browser_login(page, live_server, "supervisor")
-        page.click("nav >> text=督办看板")
+        # wait for the page's load: the region select submits the form from static/js/filters.js, which a
+        # select_option made while the page is still parsing would miss (no navigation, a timeout)
+        with page.expect_navigation():
+            page.click("nav >> text=督办看板")
         page.wait_for_selector("#kpi-overdue")
 
         # 1. pick the region; the form submits itself with 状态 left at 全部 (status=)
@@ -70,7 +73,8 @@ def test_it_walks_the_supervisor_journey_from_a_region_filter_to_the_exports(liv
         screenshot(page, "journey-supervisor-5-extension-approved")
 
         # 5. the exports, from the dashboard filtered by region with 状态 全部
-        page.click("nav >> text=督办看板")
+        with page.expect_navigation():
+            page.click("nav >> text=督办看板")
         with page.expect_navigation():
             page.select_option("#f-region", label="铁西区")
         with page.expect_download() as dl:

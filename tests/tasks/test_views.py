@@ -268,3 +268,27 @@ def test_it_names_the_responsible_unit_instead_of_my_unit(client, cast, work):
     client.force_login(cast.supervisor)
     html = client.get(reverse("tasks:detail", args=[work.task.pk])).content.decode()
     assert "我单位" not in html and "（本单位）" not in html and "责任单位：区数据局" in html
+
+
+def test_it_does_not_call_the_task_unit_the_admins_own_unit(client, cast, work):
+    """Found by the admin's journey (issue 11): an admin opening any unit's task read “区住建局（本单位）”,
+    because the label followed the right to edit, which an admin has everywhere."""
+    url = reverse("tasks:detail", args=[work.task.pk])
+    client.force_login(cast.admin)
+    page = client.get(url).content.decode()
+    assert "id=\"report-link\"" in page and "（本单位）" not in page
+    client.force_login(cast.staff)
+    assert "（本单位）" in client.get(url).content.decode()
+
+
+def test_it_shows_a_plan_revision_on_the_task_page_in_words(staff_client, work):
+    """Found by the admin's journey (issue 11): the task's 操作记录 showed a published deadline change as
+    “修改前：role：lead；时限：2026-09-30”."""
+    from audit.services import audit
+
+    audit(actor=None, action="task_update_from_plan", obj=work.task, task=work.task,
+          before={"role": "lead", "deadline": "2026-09-30", "granted_deadline": None},
+          after={"role": "lead", "deadline": "2027-05-31", "granted_deadline": None})
+    page = staff_client.get(reverse("tasks:detail", args=[work.task.pk])).content.decode()
+    assert "修改前：角色：牵头；时限：2026年9月30日" in page and "角色：牵头；时限：2027年5月31日" in page
+    assert "lead" not in page.split('id="audit"')[1]
