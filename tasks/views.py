@@ -249,7 +249,7 @@ def task_detail(request, pk: int):
         "loose_evidence": task.evidence.filter(report__isnull=True).select_related("uploaded_by"),
         "can_edit": Task.objects.editable_by(request.user).filter(pk=pk).exists() and not task.closed_at,
         # the reader's own unit (an admin may edit any task, but it is not the admin's unit)
-        "own_unit": scope.unit_id == task.unit_id,
+        "own_unit": scope_of(request.user).unit_id == task.unit_id,
         # 催办/督办 of this task, and open ones addressed to the whole unit (related names: no import
         # of the supervision app, which builds on this one)
         "urges": list(task.urges.select_related("created_by", "responded_by"))
