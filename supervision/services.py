@@ -124,6 +124,8 @@ def _decide(request: DecidedRequest, *, actor, approve: bool, comment: str, now:
     _check_task_scope(actor, req.task)
     if req.decision != Decision.PENDING:
         raise SupervisionRefused(f"该{model.noun}已{model.verb}，不能重复{model.verb}。")
+    if req.task.withdrawn_at:
+        raise SupervisionRefused(f"该任务已随方案调整撤销，{model.noun}无需再{model.verb}。")
     if not approve and not comment.strip():
         raise SupervisionRefused(f"{model.reject_verb}{model.noun}请填写{model.verb}意见。")
     req.decision = Decision.APPROVED if approve else Decision.REJECTED

@@ -194,7 +194,8 @@ def _review_list(request: HttpRequest, review: Review) -> HttpResponse:
     base = _review_queue(review, request.user).select_related(
         "task", "task__measure", "task__unit", "task__unit__region", "decided_by", *review.related)
     return render(request, review.template, {
-        "pending": base.filter(decision=Decision.PENDING).order_by(review.requested_at)
+        # a request on a task the plan withdrew (已撤销) waits for no one: not in the queue
+        "pending": base.filter(decision=Decision.PENDING, task__withdrawn_at__isnull=True).order_by(review.requested_at)
         .prefetch_related(*review.prefetch),
         "decided": base.exclude(decision=Decision.PENDING).order_by("-decided_at")[:30],
         "form": DecisionForm(),

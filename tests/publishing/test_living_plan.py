@@ -208,3 +208,25 @@ def test_it_writes_the_revision_of_a_deadline_as_a_chinese_date(cast, client, pu
     history = client.get(f"/plans/{published.pk}/").content.decode().split("修订记录")[1]
     assert f"完成时限 {LATER:%Y年%-m月%-d日} → {new:%Y年%-m月%-d日}" in history
     assert LATER.isoformat() not in history
+
+
+def test_it_takes_a_withdrawn_tasks_pending_extension_out_of_the_queue_and_refuses_to_decide_it(cast, client, published):
+    """A 延期申请 pending when the plan withdrew its task (已撤销) waits for no one: not in the
+    supervisor's queue, and deciding it anyway (a page opened earlier, the API) is refused."""
+    from supervision.services import SupervisionRefused, extension_decide
+    from tasks.services import task_extension_request
+
+    m = published.measures.get(label="1.")
+    other = Task.objects.get(measure=m, unit=cast.other_unit)
+    req = task_extension_request(task=other, actor=cast.other_staff, requested_deadline=dt.date(2027, 6, 30),
+                                 reason="需要协调上级部门")
+    client.force_login(cast.supervisor)
+    assert req in client.get("/supervision/extensions/").context["pending"]
+
+    measure_update(measure=m, actor=cast.admin, expected_version=m.version, data={"co_units": []})
+
+    assert req not in client.get("/supervision/extensions/").context["pending"]
+    with pytest.raises(SupervisionRefused, match="已随方案调整撤销"):
+        extension_decide(request=req, actor=cast.supervisor, approve=True)
+    other.refresh_from_db()
+    assert other.granted_deadline is None
