@@ -26,13 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    k = max(0, min(len(values) - 1, round(q * (len(values) - 1))))
-    return values[k]
+from _common import add_scale_arguments, pct, scale_data  # noqa: E402
 
 
 def timed(fn, n: int) -> list[float]:
@@ -46,10 +41,7 @@ def timed(fn, n: int) -> list[float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--smoke", action="store_true", help="small data, few requests")
-    ap.add_argument("--regions", type=int)
-    ap.add_argument("--requests", type=int)
-    ap.add_argument("--no-generate", action="store_true")
+    add_scale_arguments(ap, what="small data, few requests")
     ap.add_argument("--jit-off", action="store_true",
                     help="PostgreSQL: SET jit=off for this run (JIT compiles each dashboard aggregate: ~40 ms)")
     args = ap.parse_args()
@@ -57,17 +49,8 @@ def main() -> int:
         os.environ["PGOPTIONS"] = (os.environ.get("PGOPTIONS", "") + " -c jit=off").strip()
     regions = args.regions or (3 if args.smoke else 100)
     n = args.requests or (10 if args.smoke else 50)
-
-    if not os.environ.get("DATABASE_URL"):
-        # never fill the development database with scale data
-        var_dir = Path(os.environ.get("APP_VAR_DIR") or ROOT / "var")
-        var_dir.mkdir(parents=True, exist_ok=True)
-        os.environ.setdefault("SQLITE_PATH", str(var_dir / "bench.sqlite3"))
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    scale_data(regions=regions, clerks=5 if args.smoke else 200, generate=not args.no_generate,
+               need_users=("scale_supervisor",))
     from django.db import connection
     from django.db.models import F
     from django.test import Client
@@ -76,23 +59,9 @@ def main() -> int:
 
     from plans.models import Measure, Region, Unit
     from supervision.dashboard import querysets as agg
-    from tasks.models import ProgressReport, Task
+    from tasks.models import Task
 
-    settings.ALLOWED_HOSTS = ["*"]
-    db = settings.DATABASES["default"]
-    print(f"数据库：{db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}")
-    call_command("migrate", verbosity=0)
-    have = Region.objects.filter(code__startswith="S", parent__code="S000000").count()
-    if have < regions and not args.no_generate:
-        print(f"生成规模数据：{regions} 个区域（已有 {have}）…")
-        t0 = time.perf_counter()
-        call_command("generate_scale_data", regions=regions)
-        print(f"  用时 {time.perf_counter() - t0:.0f} 秒")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as c:
-                c.execute("ANALYZE")
-    print(f"规模：任务 {Task.objects.count():,}，进展报告 {ProgressReport.objects.count():,}，"
-          f"措施 {Measure.objects.count():,}，单位 {Unit.objects.count():,}")
+    print(f"措施 {Measure.objects.count():,}，单位 {Unit.objects.count():,}")
 
     client = Client()
     from django.contrib.auth import get_user_model
