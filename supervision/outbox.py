@@ -257,7 +257,10 @@ def scan(*, now: dt.datetime | None = None) -> ScanResult:
     if result.reminders > 10_000 and connection.vendor == "postgresql":
         # After a bulk catch-up the planner's statistics still describe a nearly empty table until
         # autovacuum gets round to it, and the next scan's anti-joins would go nested-loop over it.
-        with connection.cursor() as cursor:
+        # A small sample (3,000 rows, not 30,000) tells the planner what it needs, the sizes and the
+        # kinds, in a tenth of the time (it was a tenth of a first scan).
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL default_statistics_target = 10")
             cursor.execute("ANALYZE supervision_reminder, supervision_escalation, supervision_digest")
     result.seconds = time.monotonic() - started
     return result
