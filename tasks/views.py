@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -258,47 +257,6 @@ def task_detail(request, pk: int):
     task = _visible_task(request, pk)
     scope = scope_of(request.user)
     now = timezone.now()
-    key = _task_page_key(request, scope, task, now)
-    body = cache.get(key) if key else None
-    if body is None:
-        body = render_to_string("tasks/_task_detail_body.html", _task_context(request, scope, task, now),
-                                request=request)
-        if key:
-            cache.set(key, body, settings.MY_TASKS_CACHE_SECONDS)
-    return render(request, "tasks/task_detail.html", {"task": task, "body": mark_safe(body)})  # noqa: S308
-
-
-def _task_page_key(request, scope, task: Task, now) -> str | None:
-    """A task's page changes when its plan's region stamp moves (the task, its reports, the other
-    units' tasks of the measure, targets, the plan), when an audited action names the task (evidence,
-    readings, urges, extension requests …), when a unit-wide urge is made or answered, when the
-    case library changes, or when the day turns: one query reads all of it. The user, their role and
-    their CSRF secret (the page holds a form) are in the key too. Renames of measures and units move
-    nothing: MY_TASKS_CACHE_SECONDS bounds how late they may show (0: no cache)."""
-    if not settings.MY_TASKS_CACHE_SECONDS:
-        return None
-    # (the stamps and urges are the supervision app's, which builds on this one: imported here)
-    from publishing.models import Article
-    from supervision.models import RegionFactsStamp, Urge
-
-    q = connection.ops.quote_name
-    stamp, audit, urge, article = (m._meta.db_table for m in (RegionFactsStamp, AuditEntry, Urge, Article))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT {q('version')} FROM {q(stamp)} WHERE {q('region_id')} = %s), "
-            f"(SELECT MAX({q('id')}) FROM {q(audit)} WHERE {q('task_id')} = %s), "
-            f"(SELECT MAX({q('id')}) FROM {q(urge)} WHERE {q('unit_id')} = %s AND {q('task_id')} IS NULL), "
-            f"(SELECT COUNT(*) FROM {q(urge)} WHERE {q('unit_id')} = %s AND {q('task_id')} IS NULL "
-            f"AND {q('responded_at')} IS NULL), "
-            f"(SELECT COUNT(*) FROM {q(article)}), (SELECT MAX({q('updated_at')}) FROM {q(article)})",
-            [task.measure.plan.region_id, task.pk, task.unit_id, task.unit_id])
-        state = cursor.fetchone()
-    raw = json.dumps([request.user.pk, scope.role, scope.unit_id, task.pk, str(local_date(now)), state,
-                      request.META.get("CSRF_COOKIE", "")], default=str)
-    return "task_page:v1:" + hashlib.sha1(raw.encode()).hexdigest()
-
-
-def _task_context(request, scope, task: Task, now) -> dict:
     plan = task.measure.plan
     latest_by_task: dict[int, ProgressReport] = {}
     for r in (ProgressReport.objects.visible_to(request.user).filter(task__measure_id=task.measure_id)
@@ -319,7 +277,7 @@ def _task_context(request, scope, task: Task, now) -> dict:
         "extensions": task.extensions.select_related("requested_by"),
         "completions": task.completions.select_related("applied_by"),
         "loose_evidence": task.evidence.filter(report__isnull=True).select_related("uploaded_by"),
-        "can_edit": Task.objects.editable_by(request.user).filter(pk=task.pk).exists() and not task.closed_at,
+        "can_edit": Task.objects.editable_by(request.user).filter(pk=pk).exists() and not task.closed_at,
         # 催办/督办 of this task, and open ones addressed to the whole unit (related names: no import
         # of the supervision app, which builds on this one)
         "urges": list(task.urges.select_related("created_by", "responded_by"))
@@ -328,7 +286,7 @@ def _task_context(request, scope, task: Task, now) -> dict:
         "can_urge": scope.is_supervisor or scope.is_admin,
         "period": current, "reported_now": any(r.period == current.start for r in history),
     }
-    return context
+    return render(request, "tasks/task_detail.html", context)
 
 
 def _initial_from(report: ProgressReport) -> dict:

@@ -194,8 +194,7 @@ def count(client, url):
 
 
 @pytest.mark.parametrize("who", ["staff", "supervisor"])
-def test_it_runs_a_constant_number_of_queries_for_my_tasks(client, cast, who, settings):
-    settings.MY_TASKS_CACHE_SECONDS = 0  # the page computed, not read from the cache
+def test_it_runs_a_constant_number_of_queries_for_my_tasks(client, cast, who):
     client.force_login(getattr(cast, who))
     make_tasks(cast, 10)
     small = count(client, reverse("tasks:mine"))
@@ -204,8 +203,7 @@ def test_it_runs_a_constant_number_of_queries_for_my_tasks(client, cast, who, se
     assert small == big, (small, big)
 
 
-def test_it_runs_a_constant_number_of_queries_for_the_task_page(staff_client, cast, settings):
-    settings.MY_TASKS_CACHE_SECONDS = 0  # the page computed, not read from the cache
+def test_it_runs_a_constant_number_of_queries_for_the_task_page(staff_client, cast):
     task = make_tasks(cast, 10)
     for i in range(3):
         task_report_submit(task=task, period=last_period(cast),
