@@ -3,21 +3,15 @@ draft autosave, completion, extension). Every lookup starts from Task.objects.vi
 or editable_by(user): another unit's task is a 404."""
 from __future__ import annotations
 
-import hashlib
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from config.files import file_response
@@ -133,35 +127,6 @@ def my_tasks(request):
     now = timezone.now()
     scope = scope_of(request.user)
     own_unit = not (scope.is_admin or scope.is_supervisor)
-    key = _my_tasks_key(request, scope, now) if own_unit else None
-    body = cache.get(key) if key else None
-    if body is None:
-        body = render_to_string("tasks/_my_tasks_body.html", _my_tasks_context(request, scope, own_unit, now),
-                                request=request)
-        if key:
-            cache.set(key, body, settings.MY_TASKS_CACHE_SECONDS)
-    return render(request, "tasks/my_tasks.html", {"body": mark_safe(body)})  # noqa: S308 (our own template's output)
-
-
-def _my_tasks_key(request, scope, now) -> str | None:
-    """A unit's 我的任务 changes when its tasks do (a report filed writes the task row too), when a
-    plan of theirs is edited, or when the day turns: the RegionFactsStamps of the regions of the
-    visible tasks' plans, moved by the database triggers in the writing transaction, name the state
-    of the data (one query). Measure and unit renames move no stamp: MY_TASKS_CACHE_SECONDS bounds
-    how long they may show late (0: no cache)."""
-    if not settings.MY_TASKS_CACHE_SECONDS:
-        return None
-    # (the stamps are the supervision app's, which builds on this one: imported here, not at the top)
-    from supervision.models import RegionFactsStamp
-
-    regions = Task.objects.visible_to(request.user).order_by().values("plan__region_id")
-    stamps = sorted(RegionFactsStamp.objects.filter(region_id__in=regions).values_list("region_id", "version"))
-    raw = json.dumps([request.user.pk, scope.role, scope.unit_id, str(local_date(now)), stamps,
-                      sorted(request.GET.lists())], default=str)
-    return "my_tasks:v1:" + hashlib.sha1(raw.encode()).hexdigest()
-
-
-def _my_tasks_context(request, scope, own_unit: bool, now) -> dict:
     qs = Task.objects.visible_to(request.user).for_list().with_status(now=now)
     if not own_unit:
         qs = qs.select_related("measure__plan__region")  # rows name the region
@@ -218,7 +183,7 @@ def _my_tasks_context(request, scope, own_unit: bool, now) -> dict:
         "selected_status": request.GET.getlist("status"),
         "filtered": any(request.GET.get(k) for k in ("q", "plan", "status", "role", "region")),
     }
-    return context
+    return render(request, "tasks/my_tasks.html", context)
 
 
 def _visible_task(request, pk: int) -> Task:

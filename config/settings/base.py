@@ -279,9 +279,6 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "yingshang@localhost")
 
 # --- Supervision: reminders, channels, escalation -------------------------------------
 SUPERVISION_DUE_SOON_WORKDAYS = env_int("SUPERVISION_DUE_SOON_WORKDAYS", 5)
-# A unit's 我的任务 is cached under the stamps of its tasks' regions (tasks/views.py, _my_tasks_key);
-# this bounds how late a measure or unit rename (which moves no stamp) may show. 0: no cache.
-MY_TASKS_CACHE_SECONDS = env_int("MY_TASKS_CACHE_SECONDS", 300)
 # Overdue ladder: (working days overdue, reminder kind, audience). Audience is a Membership role.
 SUPERVISION_LADDER = [
     (1, "overdue", "staff"),        # 提醒 the unit's staff
