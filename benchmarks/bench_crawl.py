@@ -17,7 +17,6 @@ the admin, and the head and a clerk of the busiest unit of the first region.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 import time
@@ -26,7 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+from _common import add_scale_arguments, pct, scale_data  # noqa: E402
 
 ROLES = [("省级督查", "scale_supervisor"), ("区级督查", "scale_region_supervisor"), ("管理员", "scale_admin"),
          ("单位负责人", "scale_head"), ("承办人", "scale_clerk")]
@@ -34,11 +34,6 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_P95_MS = 300
 NAV = re.compile(r'<nav class="nav">(.*?)</nav>', re.S)
 HREF = re.compile(r'<a [^>]*href="([^"#]+)"[^>]*>(.*?)</a>', re.S)
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[max(0, min(len(values) - 1, round(q * (len(values) - 1))))]
 
 
 def top_bar_links(html: str) -> list[tuple[str, str]]:
@@ -55,46 +50,23 @@ def top_bar_links(html: str) -> list[tuple[str, str]]:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--smoke", action="store_true", help="3 regions, 3 requests a URL; fail on errors and bytes only")
-    ap.add_argument("--regions", type=int)
-    ap.add_argument("--requests", type=int)
-    ap.add_argument("--no-generate", action="store_true")
+    add_scale_arguments(ap, what="3 regions, 3 requests a URL; fail on errors and bytes only")
     ap.add_argument("--only", help="only URLs containing this text")
     args = ap.parse_args()
     regions = args.regions or (3 if args.smoke else 100)
     n = args.requests or (3 if args.smoke else 20)
-
-    if not os.environ.get("DATABASE_URL"):
-        var_dir = Path(os.environ.get("APP_VAR_DIR") or ROOT / "var")
-        var_dir.mkdir(parents=True, exist_ok=True)
-        # the same file as bench_pages: CI generates the smoke data once for both
-        os.environ.setdefault("SQLITE_PATH", str(var_dir / "bench.sqlite3"))
-    import django
-
-    django.setup()
+    scale_data(regions=regions, clerks=5 if args.smoke else 200, generate=not args.no_generate,
+               need_users=tuple(u for _, u in ROLES))
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from plans.models import Region
-    from tasks.models import ProgressReport, Task
+    from tasks.models import Task
 
-    settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False  # as served: no query log, no debug templates (queries are counted explicitly)
-    db = settings.DATABASES["default"]
-    print(f"数据库：{db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}")
-    call_command("migrate", verbosity=0)
-    have = Region.objects.filter(parent__code="S000000").count()
-    if (have < regions or not get_user_model().objects.filter(username="scale_clerk").exists()) \
-            and not args.no_generate:
-        print(f"生成规模数据：{regions} 个区域（已有 {have}）…")
-        t0 = time.perf_counter()
-        call_command("generate_scale_data", regions=regions, clerks=5 if args.smoke else 200)
-        print(f"  用时 {time.perf_counter() - t0:.0f} 秒")
-    print(f"规模：任务 {Task.objects.count():,}，进展报告 {ProgressReport.objects.count():,}；每个地址请求 {n} 次")
+    print(f"每个地址请求 {n} 次")
 
     import logging
 

@@ -18,31 +18,13 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def _prepare_database() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        path = Path(tempfile.mkdtemp()) / "bench-library.sqlite3"
-        os.environ["SQLITE_PATH"] = str(path)
-        return f"SQLite ({path})"
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench_library"
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    return f"PostgreSQL ({name})"
+from _common import scratch_database  # noqa: E402
 
 
 def _items() -> list[dict]:
@@ -92,7 +74,7 @@ def main() -> None:
     ap.add_argument("--smoke", action="store_true")
     args = ap.parse_args()
     n_measures, n_articles = (60, 100) if args.smoke else (300, 500)
-    where = _prepare_database()
+    where = scratch_database("library")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 

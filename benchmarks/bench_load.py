@@ -50,17 +50,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _common import pct  # noqa: E402
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REPORT_LINK = re.compile(r'<a class="button primary small-btn" href="(/tasks/(\d+)/report/)">')
 TASK_LINK = re.compile(r'class="task-title" href="(/tasks/\d+/)"')
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[max(0, min(len(values) - 1, round(q * (len(values) - 1))))]
 
 
 def free_port() -> int:

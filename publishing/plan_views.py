@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from audit.models import AuditEntry
 from background.views import job_status_response
 from config.files import file_response
+from config.pagination import CappedPaginator
 from plans.choices import PlanStatus, UnitRole
 from plans.models import Measure, MeasureUnit, Plan
 from plans.querysets import scope_of
@@ -32,10 +33,19 @@ def _admin_only(request):
 
 @login_required
 def plan_list(request):
-    plans = (Plan.objects.visible_to(request.user).select_related("region")
-             .annotate(measure_count=Count("measures", filter=Q(measures__withdrawn_at=None)))
-             .order_by("-year", "title"))
-    return render(request, "plans/plan_list.html", {"plans": plans, "can_import": scope_of(request.user).is_admin})
+    """A page of PLANS_PAGE plans (a province has hundreds), with the measure counts of that page only."""
+    plans = Plan.objects.visible_to(request.user).select_related("region").order_by("-year", "title", "id")
+    page = CappedPaginator(plans, PLANS_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    counts = dict(Measure.objects.filter(plan_id__in=[p.pk for p in rows], withdrawn_at=None).order_by()
+                  .values_list("plan_id").annotate(n=Count("id")).values_list("plan_id", "n"))
+    for p in rows:
+        p.measure_count = counts.get(p.pk, 0)
+    return render(request, "plans/plan_list.html", {"plans": rows, "page": page,
+                                                    "can_import": scope_of(request.user).is_admin})
+
+
+PLANS_PAGE = 50
 
 
 def _tree(plan: Plan):

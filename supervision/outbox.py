@@ -21,6 +21,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from django.db.models import CharField, Count, Exists, F, OuterRef, Value
 from django.db.models.functions import Cast, Concat
@@ -77,6 +78,12 @@ class ScanResult:
     digests: int = 0
     seconds: float = 0.0
 
+    def __iadd__(self, other: "ScanResult") -> "ScanResult":
+        self.reminders += other.reminders
+        self.escalations += other.escalations
+        self.digests += other.digests
+        return self
+
 
 def _open_tasks():
     return Task.objects.filter(status_rule.OPEN, plan__status=PlanStatus.PUBLISHED)
@@ -91,7 +98,11 @@ def _not_yet(tasks, *, kind: str, period):
 
 def _task_reminders(tasks, *, kind: str, period, role: str, now: dt.datetime, ref: str = "") -> int:
     """One reminder per (member of the task's unit with `role`, task)."""
-    tasks = _not_yet(tasks, kind=kind, period=period)
+    # The anti-join only once there are reminders of the kind (as for the escalations below): on a
+    # first scan the planner sees the reminder table as just analysed, empty, and probes it by
+    # sequential scan per task while this or a parallel insert fills it — quadratic.
+    if Reminder.objects.filter(kind=kind).exists():
+        tasks = _not_yet(tasks, kind=kind, period=period)
     qs = (tasks.filter(unit__memberships__role=role)
           .annotate(r_recipient=F("unit__memberships__user_id"), r_kind=Value(kind), r_period=period,
                     r_task=F("id"), r_key=_key(period, ref=ref), r_text=Value(""), r_created=Value(now),
@@ -113,21 +124,32 @@ def _unit_report_reminders(tasks, *, kind: str, start: dt.date, due: dt.date, no
         before, after = "本单位有", f"项任务尚未报送{month}进展（{due:%-m月%-d日}截止）"
     else:
         before, after = "本单位有", f"项任务的{month}进展须在{due:%-m月%-d日}前报送"
-    # Only units with a staff member not yet told: the unit's dedup key looked up on reminder_once
-    # (recipient, kind, key) before any task is counted, so a re-run counts nothing.
+    # Only staff not yet told: the unit's dedup key looked up on reminder_once (recipient, kind, key),
+    # so a re-run counts nothing.
     key = Concat(Value(f"{start}:-:u"), _text(OuterRef("unit_id")), output_field=CharField())
     told = Reminder.objects.filter(recipient_id=OuterRef("user_id"), kind=kind, key=key)
-    untold = Membership.objects.filter(role=Role.STAFF, user__is_active=True).filter(~Exists(told)).values("unit_id")
-    qs = (tasks.filter(unit_id__in=untold)
-          .filter(unit__memberships__role=Role.STAFF, unit__memberships__user__is_active=True)
-          .values("unit__memberships__user_id", "unit_id")
-          .annotate(r_unit=F("unit_id"), r_kind=Value(kind), r_period=Value(start),
-                    r_task=Cast(Value(None), models.BigIntegerField()), r_key=_unit_key(start),
-                    r_text=Concat(Value(before), _text(Count("id")), Value(after), output_field=CharField()),
-                    r_created=Value(now))
-          .values_list("unit__memberships__user_id", "r_kind", "r_period", "r_task", "r_key", "r_text",
-                       "r_created"))
-    return _insert_select(Reminder, ["recipient", "kind", "period", "task", "key", "text", "created_at"], qs)
+    untold = (Membership.objects.filter(role=Role.STAFF, user__is_active=True).filter(~Exists(told))
+              .order_by().values_list("user_id", "unit_id"))
+    # The tasks counted per unit first (a hash aggregate on an integer), then joined to the unit's
+    # staff: grouping the tasks × staff rows by (user, unit, key text) sorted 100,000 rows per period.
+    per_unit = tasks.filter(unit_id__in=untold.values("unit_id")).order_by().values("unit_id").annotate(n=Count("id"))
+    try:
+        members_sql, members_params = untold.query.sql_with_params()
+        counts_sql, counts_params = per_unit.values_list("unit_id", "n").query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    ops = connection.ops
+    cols = ", ".join(ops.quote_name(Reminder._meta.get_field(c).column)
+                     for c in ("recipient", "kind", "period", "task", "key", "text", "created_at"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ops.quote_name(Reminder._meta.db_table)} ({cols}) "
+            f"SELECT m.user_id, %s, %s, NULL, %s || CAST(m.unit_id AS TEXT), %s || CAST(c.n AS TEXT) || %s, %s "
+            f"FROM ({members_sql}) AS m JOIN ({counts_sql}) AS c "
+            f"ON c.unit_id = m.unit_id WHERE 1=1 ON CONFLICT DO NOTHING",
+            (kind, ops.adapt_datefield_value(start), f"{start}:-:u", before, after,
+             ops.adapt_datetimefield_value(now), *members_params, *counts_params))
+        return max(cursor.rowcount, 0)
 
 
 DIGEST_UNITS_SHOWN = 20  # units named in a supervisor's 督办 line; the rest are counted (the link lists all)
@@ -204,72 +226,132 @@ def _escalation_text(per_unit: dict[int, list], days: int) -> str:
 
 
 def scan(*, now: dt.datetime | None = None) -> ScanResult:
-    """Write every reminder due at `now` and the digests that will carry them. Idempotent."""
+    """Write every reminder due at `now` and the digests that will carry them. Idempotent.
+
+    On PostgreSQL outside a transaction the work runs in two halves of similar cost on two
+    connections (the upper rungs of the ladder beside the rest; this machine has two cores and an
+    INSERT … SELECT uses one), each half its own transaction, then the digests. Every statement
+    inserts only what is missing, so a half that failed is completed by the next scan exactly as a
+    scan that never ran; elsewhere (SQLite, inside a test's transaction) one transaction as before."""
     import time
+
+    from supervision.dashboard.querysets import aside
 
     started = time.monotonic()
     now = now or timezone.now()
-    today = local_date(now)
     result = ScanResult()
-    with transaction.atomic():
-        base = _open_tasks()
-        # 1. Deadline approaching: TaskStatus.DUE_SOON, the one rule of tasks/status.py.
-        soon = base.filter(status_rule.due_soon_q(today))
-        result.reminders += _task_reminders(soon, kind=ReminderKind.DEADLINE_APPROACHING, period=F("eff_deadline"),
-                                            role=Role.STAFF, now=now)
-        # 2. The overdue ladder: rung n when at least `days` working days past the deadline.
-        for rung, (days, kind, audience) in enumerate(settings.SUPERVISION_LADDER, start=1):
-            cutoff = nth_workday_back(today, days)  # overdue ≥ days working days ⇔ deadline < cutoff
-            late = base.filter(eff_deadline__lt=cutoff)
-            if audience != Role.SUPERVISOR:
-                result.reminders += _task_reminders(late, kind=kind, period=F("eff_deadline"), role=audience, now=now,
-                                                    ref=f"r{rung}")
-            else:
-                # 督办: recorded per task for the monthly 通报, told to the supervisors per unit. (The
-                # lower rungs are recorded by their per-task reminders.)
-                # On a re-run, anti-join on escalation_once first: 40,000 conflicting inserts cost
-                # seconds where 40,000 index probes cost tenths. Not on the first run: over a table
-                # just analysed empty the planner probes it by sequential scan while the insert
-                # fills it, which is quadratic (109 s for 40,000 rows).
-                if Escalation.objects.filter(rung=rung).exists():
-                    recorded = Escalation.objects.filter(task_id=OuterRef("pk"), deadline=OuterRef("eff_deadline"),
-                                                         rung=rung)
-                    late = late.filter(~Exists(recorded))
-                esc = late.annotate(
-                    e_task=F("id"), e_deadline=F("eff_deadline"), e_rung=Value(rung), e_days=Value(days),
-                    e_flag=Value(True), e_created=Value(now),
-                ).values_list("e_task", "e_deadline", "e_rung", "e_days", "e_flag", "e_created")
-                result.escalations += _insert_select(
-                    Escalation, ["task", "deadline", "rung", "overdue_workdays", "for_monthly_report", "created_at"],
-                    esc)
-                result.reminders += _supervisor_reminders(rung=rung, days=days, kind=kind, now=now)
-        # 3. Progress reports: due soon / missing for the current and the previous period of each
-        #    (cycle, report day) in use; a handful of combinations, never a loop over tasks.
-        combos = set(base.order_by().values_list("plan__report_cycle", "plan__report_day")
-                     .distinct())
-        for cycle, day in combos:
-            current = period_start(today, cycle)
-            previous = period_start(current - dt.timedelta(days=1), cycle)
-            for start in (previous, current):
-                due = period_due(start, cycle, day)
-                # who owes this period's report: the one rule the dashboard and the lists use
-                tasks = (base.filter(plan__report_day=day).filter(owes_report_q(start, cycle))
-                         .filter(~status_rule.filed_report_q(start)))
-                if today > due:
-                    kind = ReminderKind.REPORT_MISSING
-                elif today >= add_workdays(due, -status_rule.due_soon_workdays()):
-                    kind = ReminderKind.REPORT_DUE_SOON
-                else:
-                    continue
-                result.reminders += _unit_report_reminders(tasks, kind=kind, start=start, due=due, now=now)
-        # 4. Digests for every recipient with reminders not yet carried on a channel they use.
-        result.digests = create_digests(now=now)
+    parallel = (connection.vendor == "postgresql" and not connection.in_atomic_block
+                and getattr(settings, "SUPERVISION_SCAN_PARALLEL", True))
+    if parallel:
+        upper = aside(_in_transaction, _scan_upper_rungs, now)
+        lower = _in_transaction(_scan_lower, now)
+        result += lower
+        result += upper.result()
+        result.digests = _in_transaction(lambda: create_digests(now=now))
+    else:
+        with transaction.atomic():
+            result += _scan_lower(now)
+            result += _scan_upper_rungs(now)
+            # 4. Digests for every recipient with reminders not yet carried on a channel they use.
+            result.digests = create_digests(now=now)
     if result.reminders > 10_000 and connection.vendor == "postgresql":
         # After a bulk catch-up the planner's statistics still describe a nearly empty table until
         # autovacuum gets round to it, and the next scan's anti-joins would go nested-loop over it.
-        with connection.cursor() as cursor:
+        # A small sample (3,000 rows, not 30,000) tells the planner what it needs, the sizes and the
+        # kinds, in a tenth of the time (it was a tenth of a first scan).
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL default_statistics_target = 10")
             cursor.execute("ANALYZE supervision_reminder, supervision_escalation, supervision_digest")
     result.seconds = time.monotonic() - started
+    return result
+
+
+def _in_transaction(fn, *args):
+    """fn(*args) in a transaction of its own that does not wait for its commit to reach the disk
+    (PostgreSQL): a crash may lose the last scan's rows, which the next scan writes again (every
+    statement inserts what is missing), and a first scan's three commits waited for 100 MB of WAL."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+        return fn(*args)
+
+
+def _ladder():
+    """(rung, days, kind, audience) of SUPERVISION_LADDER."""
+    return [(rung, days, kind, audience)
+            for rung, (days, kind, audience) in enumerate(settings.SUPERVISION_LADDER, start=1)]
+
+
+def _scan_lower(now: dt.datetime) -> ScanResult:
+    """Deadlines approaching, the first rung of the overdue ladder, and the progress reports."""
+    today = local_date(now)
+    result = ScanResult()
+    base = _open_tasks()
+    # 1. Deadline approaching: TaskStatus.DUE_SOON, the one rule of tasks/status.py.
+    soon = base.filter(status_rule.due_soon_q(today))
+    result.reminders += _task_reminders(soon, kind=ReminderKind.DEADLINE_APPROACHING, period=F("eff_deadline"),
+                                        role=Role.STAFF, now=now)
+    # 2. The overdue ladder, first rung (the others: _scan_upper_rungs).
+    for rung, days, kind, audience in _ladder()[:1]:
+        result += _rung(base, rung=rung, days=days, kind=kind, audience=audience, now=now)
+    # 3. Progress reports: due soon / missing for the current and the previous period of each
+    #    (cycle, report day) in use; a handful of combinations, never a loop over tasks.
+    combos = set(base.order_by().values_list("plan__report_cycle", "plan__report_day")
+                 .distinct())
+    for cycle, day in combos:
+        current = period_start(today, cycle)
+        previous = period_start(current - dt.timedelta(days=1), cycle)
+        for start in (previous, current):
+            due = period_due(start, cycle, day)
+            # who owes this period's report: the one rule the dashboard and the lists use
+            tasks = (base.filter(plan__report_day=day).filter(owes_report_q(start, cycle))
+                     .filter(~status_rule.filed_report_q(start)))
+            if today > due:
+                kind = ReminderKind.REPORT_MISSING
+            elif today >= add_workdays(due, -status_rule.due_soon_workdays()):
+                kind = ReminderKind.REPORT_DUE_SOON
+            else:
+                continue
+            result.reminders += _unit_report_reminders(tasks, kind=kind, start=start, due=due, now=now)
+    return result
+
+
+def _scan_upper_rungs(now: dt.datetime) -> ScanResult:
+    """The overdue ladder from the second rung up."""
+    result = ScanResult()
+    base = _open_tasks()
+    for rung, days, kind, audience in _ladder()[1:]:
+        result += _rung(base, rung=rung, days=days, kind=kind, audience=audience, now=now)
+    return result
+
+
+def _rung(base, *, rung: int, days: int, kind: str, audience: str, now: dt.datetime) -> ScanResult:
+    """The overdue ladder: rung n when at least `days` working days past the deadline."""
+    result = ScanResult()
+    cutoff = nth_workday_back(local_date(now), days)  # overdue ≥ days working days ⇔ deadline < cutoff
+    late = base.filter(eff_deadline__lt=cutoff)
+    if audience != Role.SUPERVISOR:
+        result.reminders += _task_reminders(late, kind=kind, period=F("eff_deadline"), role=audience, now=now,
+                                            ref=f"r{rung}")
+        return result
+    # 督办: recorded per task for the monthly 通报, told to the supervisors per unit. (The
+    # lower rungs are recorded by their per-task reminders.)
+    # On a re-run, anti-join on escalation_once first: 40,000 conflicting inserts cost
+    # seconds where 40,000 index probes cost tenths. Not on the first run: over a table
+    # just analysed empty the planner probes it by sequential scan while the insert
+    # fills it, which is quadratic (109 s for 40,000 rows).
+    if Escalation.objects.filter(rung=rung).exists():
+        recorded = Escalation.objects.filter(task_id=OuterRef("pk"), deadline=OuterRef("eff_deadline"),
+                                             rung=rung)
+        late = late.filter(~Exists(recorded))
+    esc = late.annotate(
+        e_task=F("id"), e_deadline=F("eff_deadline"), e_rung=Value(rung), e_days=Value(days),
+        e_flag=Value(True), e_created=Value(now),
+    ).values_list("e_task", "e_deadline", "e_rung", "e_days", "e_flag", "e_created")
+    result.escalations += _insert_select(
+        Escalation, ["task", "deadline", "rung", "overdue_workdays", "for_monthly_report", "created_at"],
+        esc)
+    result.reminders += _supervisor_reminders(rung=rung, days=days, kind=kind, now=now)
     return result
 
 

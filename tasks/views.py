@@ -147,8 +147,12 @@ def my_tasks(request):
     group = request.GET.get("group", "")
     tabs = []
     if own_unit:
-        # One aggregate over the unit's filtered tasks (a few hundred at most) gives every tab.
-        agg = filtered.aggregate(**{key: Count("pk", filter=Q(group_rank=GROUP_RANK[key])) for key, _ in GROUPS})
+        # One GROUP BY over the unit's filtered tasks (a few hundred at most) gives every tab. (Not
+        # aggregate() with a filtered Count per group: each Count inlines group_rank's whole CASE, and
+        # Django compiling five copies of it cost two thirds of the page's CPU.)
+        per_rank = dict(filtered.order_by().values_list("group_rank").annotate(n=Count("pk"))
+                        .values_list("group_rank", "n"))
+        agg = {key: per_rank.get(GROUP_RANK[key], 0) for key, _ in GROUPS}
         base = _query_without(request, "group", "page")
         tabs = [("", "全部", sum(agg.values()), base)] + [
             (key, label, agg[key], f"{base}&group={key}" if base else f"group={key}") for key, label in GROUPS]

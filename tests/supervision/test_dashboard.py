@@ -155,7 +155,8 @@ def test_it_shares_the_filters_with_the_api(world, client):
 def test_it_sorts_the_list(world, client):
     client.force_login(world.cast.supervisor)
     rows = client.get("/dashboard/tasks/?sort=-deadline").context["rows"]
-    deadlines = [t.deadline for t in rows if t.deadline]
+    # by the deadline the column shows: the granted one where an extension was granted
+    deadlines = [t.effective_deadline for t in rows if t.effective_deadline]
     assert deadlines == sorted(deadlines, reverse=True)
     rows = client.get("/dashboard/tasks/?sort=unit").context["rows"]
     assert [t.unit.name for t in rows] == sorted(t.unit.name for t in rows)
@@ -554,3 +555,51 @@ def test_it_reads_unchanged_regions_from_the_cache_in_one_query(settings, django
         region_figures(ids, now=NOW)
     assert decomposable_regions(sup, {"region": str(regions[0].pk)}) == [regions[0].pk]
     assert decomposable_regions(sup, {"plan": "1"}) is None
+
+
+def test_the_region_stamp_triggers_exist_and_fire_on_each_watched_change():
+    """The triggers of supervision 0005 are in the database (on SQLite and on PostgreSQL alike) and
+    each watched statement moves the stamp of its own region only: a task inserted, updated (also in
+    bulk) and deleted, a target inserted, updated and deleted, a plan updated."""
+    import importlib
+
+    from plans.models import Plan
+    from supervision.models import RegionFactsStamp
+    from tests.factories import TargetFactory
+
+    stamps_migration = importlib.import_module("supervision.migrations.0005_region_facts_stamp_scan_without_fk_checks")
+    expected = {stamps_migration._name(table, event) for table, _, _, events in stamps_migration.WATCHED
+                for event in events}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {name for (name,) in cursor.fetchall()}
+    assert expected <= present, expected - present
+    assert len(expected) == 7
+
+    _, regions, _ = _province(n_regions=2, n_measures=1)
+    here, there = regions
+    task = Task.objects.filter(plan__region=here).first()
+    target = task.measure.targets.first()
+
+    def moved(change) -> set[int]:
+        before = dict(RegionFactsStamp.objects.values_list("region_id", "version"))
+        change()
+        after = dict(RegionFactsStamp.objects.values_list("region_id", "version"))
+        return {r for r, v in after.items() if v != before.get(r)}
+
+    changes = {
+        "task insert": lambda: TaskFactory(measure=task.measure, unit=UnitFactory(region=here)),
+        "task update": lambda: Task.objects.filter(pk=task.pk).update(deadline=dt.date(2026, 9, 1)),
+        "task bulk update": lambda: Task.objects.filter(plan__region=here).update(granted_deadline=dt.date(2026, 10, 1)),
+        "target insert": lambda: TargetFactory(measure=task.measure),
+        "target update": lambda: type(target).objects.filter(pk=target.pk).update(latest_value=95),
+        "target delete": lambda: type(target).objects.filter(pk=target.pk).delete(),
+        "plan update": lambda: Plan.objects.filter(pk=task.plan_id).update(title="改过的方案"),
+        "task delete": lambda: Task.objects.filter(pk=task.pk).delete(),
+    }
+    for name, change in changes.items():
+        assert moved(change) == {here.pk}, name
+    assert moved(lambda: Task.objects.filter(plan__region=there).update(deadline=dt.date(2026, 9, 2))) == {there.pk}
