@@ -1,9 +1,10 @@
 """The database goes away for a few seconds in the middle of the reminder scan (run by a real beat
 and worker). PostgreSQL: the workers reach the test's own database through a proxy that drops
-every connection and refuses new ones for 4 s while the scan is inside its transaction. SQLite
-(no server to refuse connections): another process holds the database's write lock for 4 s as the
-scan starts. Either way the scan ends whole, once: nothing of the interrupted scan remains, and a
-later scan finds nothing missing."""
+every connection and refuses new ones for 4 s as the scan is about to write its digests (its two
+halves have committed their reminders, each in its own transaction: outbox.scan). SQLite (no server
+to refuse connections): another process holds the database's write lock for 4 s as the scan starts.
+Either way the scan ends whole, once: the digests cut off are written by the next scan, and a later
+scan finds nothing missing."""
 from __future__ import annotations
 
 import sqlite3
@@ -14,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from supervision import outbox
-from supervision.models import Reminder
+from supervision.models import Digest, Reminder
 from tests.factories import MeasureFactory, TaskFactory
 
 from .conftest import IS_PG, beat, env, report, wait_for, worker
@@ -26,6 +27,8 @@ OUTAGE = 4.0
 
 def test_it_completes_the_reminder_scan_after_the_database_was_away(cast, faults):
     today = timezone.localdate()
+    cast.staff.email = "staff@example.com"  # so that the scan has a digest to write (by e-mail)
+    cast.staff.save(update_fields=["email"])
     for i in range(5):
         TaskFactory(measure=MeasureFactory(plan=cast.plan, path=f"九/{i}", label=f"{i}.", deadline=today),
                     unit=cast.unit)
@@ -42,11 +45,11 @@ def test_it_completes_the_reminder_scan_after_the_database_was_away(cast, faults
             wait_for(lambda: (faults / "scan").exists(), timeout=90, every=0.05)
             cut_at = time.monotonic()
             if IS_PG:
-                proxy.cut()  # mid-scan: reminders of steps 1-3 are written but not committed
+                proxy.cut()  # mid-scan: the reminders are committed, the digests not yet written
                 time.sleep(OUTAGE)
-                assert not Reminder.objects.exists()  # the interrupted scan left nothing behind
+                assert Reminder.objects.count() >= 5 and not Digest.objects.exists()
                 proxy.restore()
-                how = "the interrupted scan rolled back; the next beat's scan after the outage wrote everything"
+                how = "the digests cut off were written by the next beat's scan after the outage"
             else:
                 lock = sqlite3.connect(db["NAME"], timeout=30)
                 lock.execute("BEGIN EXCLUSIVE")
@@ -55,7 +58,8 @@ def test_it_completes_the_reminder_scan_after_the_database_was_away(cast, faults
                 lock.rollback()
                 lock.close()
                 how = "the scan waited on the lock (busy timeout) and completed"
-            wait_for(lambda: Reminder.objects.count() >= 5, timeout=90, every=0.2)  # a deadline reminder per task
+            wait_for(lambda: Reminder.objects.count() >= 5 and Digest.objects.exists(), timeout=90,
+                     every=0.2)  # a deadline reminder per task, and the digest that carries them
             report(f"database away for {OUTAGE:.0f} s during the reminder scan", "the scan",
                    time.monotonic() - cut_at, how)
     finally:
