@@ -6,6 +6,7 @@ app_name = "supervision"
 urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("urges/", views.urges, name="urges"),
     path("urges/new/", views.urge_new, name="urge_new"),

@@ -45,6 +45,15 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """A notification's link: marks it read (one's own only; another user's is a 404) and goes where
+    it leads, as opening a message does in any mail client."""
+    r = get_object_or_404(Reminder.objects.for_user(request.user), pk=pk)
+    inapp.mark_read(user=request.user, ids=[r.pk])
+    return redirect(reminder_url(r) or "supervision:notifications")
+
+
+@login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
     ids = request.POST.getlist("id") or None

@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from supervision.models import Urge
 from tests.factories import MeasureFactory, PlanFactory, RegionFactory, TaskFactory, UnitFactory
@@ -66,3 +67,24 @@ def test_it_answers_404_when_responding_to_another_units_urge(client, cast):
     assert client.post(f"/supervision/urges/{urge.pk}/respond/", {"response": "冒充答复"}).status_code == 404
     urge.refresh_from_db()
     assert urge.response == ""
+
+
+def test_it_marks_a_notification_read_when_its_link_is_opened(cast, client, task):
+    """Found by the clerk's journey: opening a message through its link left it unread (the red 消息
+    badge stayed until 全部标为已读)."""
+    from supervision.models import Reminder
+    from supervision.services import notify
+    from supervision.choices import ReminderKind
+
+    notify(recipients=[cast.staff], kind=ReminderKind.EXTENSION_DECIDED, task=task, text="延期申请已同意",
+           ref="x1", now=timezone.now())
+    r = Reminder.objects.get(recipient=cast.staff, kind=ReminderKind.EXTENSION_DECIDED)
+    client.force_login(cast.staff)
+    page = client.get("/supervision/notifications/").content.decode()
+    assert f'href="/supervision/notifications/{r.pk}/open/"' in page
+    response = client.get(f"/supervision/notifications/{r.pk}/open/")
+    assert response.status_code == 302 and response["Location"] == f"/tasks/{task.pk}/"
+    r.refresh_from_db()
+    assert r.read_at is not None
+    client.force_login(cast.other_staff)  # another user's notification: not found, left as it is
+    assert client.get(f"/supervision/notifications/{r.pk}/open/").status_code == 404
