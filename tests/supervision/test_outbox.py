@@ -47,7 +47,8 @@ def test_it_climbs_the_overdue_ladder_by_working_days(cast, client):
     assert Reminder.objects.filter(kind=ReminderKind.ESCALATED, recipient=cast.supervisor).count() == 1
     client.force_login(cast.supervisor)
     page = client.get("/supervision/notifications/").content.decode()
-    assert 'href="/dashboard/tasks/?status=overdue&amp;sort=unit"' in page and "新列入督办" in page
+    assert f'href="/supervision/notifications/{sup.pk}/open/"' in page and "新列入督办" in page
+    assert client.get(f"/supervision/notifications/{sup.pk}/open/")["Location"] == "/dashboard/tasks/?status=overdue&sort=unit"
     esc = Escalation.objects.get(task=task, rung=3)
     assert esc.for_monthly_report and esc.deadline == dt.date(2026, 9, 25)
     # staff reminded once for this deadline, however many scans
