@@ -263,25 +263,22 @@ def measure_history(measure, *, user, now=None) -> list[dict]:
 
     visible = Measure.objects.visible_to(user) if user is not None else Measure.objects.none()
     links = MeasureLink.objects.select_related("measure__plan", "predecessor__plan")
-    back: list = []  # links from `measure` going back in time
     seen = {measure.pk}
-    cur = measure
-    for _ in range(MAX_CHAIN):
-        lk = _best(list(links.filter(measure=cur, predecessor__in=visible)))
-        if lk is None or lk.predecessor_id in seen:
-            break
-        back.append(lk)
-        seen.add(lk.predecessor_id)
-        cur = lk.predecessor
-    forward: list = []
-    cur = measure
-    for _ in range(MAX_CHAIN):
-        lk = _best(list(links.filter(predecessor=cur, measure__in=visible)))
-        if lk is None or lk.measure_id in seen:
-            break
-        forward.append(lk)
-        seen.add(lk.measure_id)
-        cur = lk.measure
+
+    def walk(next_links, far_end: str) -> list:
+        """The best link from each measure to the next, until the chain ends or comes back."""
+        out, cur = [], measure
+        for _ in range(MAX_CHAIN):
+            lk = _best(list(next_links(cur)))
+            if lk is None or getattr(lk, f"{far_end}_id") in seen:
+                break
+            out.append(lk)
+            seen.add(getattr(lk, f"{far_end}_id"))
+            cur = getattr(lk, far_end)
+        return out
+
+    back = walk(lambda m: links.filter(measure=m, predecessor__in=visible), "predecessor")  # back in time
+    forward = walk(lambda m: links.filter(predecessor=m, measure__in=visible), "measure")
     if not back and not forward:
         return []
     steps = [(lk.predecessor, lk) for lk in reversed(back)] + [(measure, forward[0] if forward else None)]

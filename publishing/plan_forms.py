@@ -41,8 +41,9 @@ def _split_units(value: str) -> list[str]:
     return [v.strip() for v in value.split(SEP) if v.strip()]
 
 
-class MeasureEditForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class MeasureFields(forms.Form):
+    """What a measure says, as the review page edits it and as a new measure is typed in."""
+
     title = forms.CharField(label="标题", max_length=500)
     text = forms.CharField(label="全文", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     actionable = forms.BooleanField(label="需落实的任务项", required=False)
@@ -62,6 +63,10 @@ class MeasureEditForm(forms.Form):
         return _split_units(self.cleaned_data["co_units"])
 
 
+class MeasureEditForm(MeasureFields):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class PlanHeaderForm(forms.Form):
     """The plan's own fields, corrected on the review page."""
 
@@ -74,29 +79,17 @@ class PlanHeaderForm(forms.Form):
                                       help_text="年度为推测时：核对无误请勾选，年度有误请直接改正。")
 
 
-class MeasureAddForm(forms.Form):
+class MeasureAddForm(MeasureFields):
     parent = forms.ModelChoiceField(label="上级条目", queryset=None, required=False, empty_label="（作为一级条目）")
     label = forms.CharField(label="编号", max_length=20, required=False, help_text="如“5.”或“（三）”，可留空。")
-    title = forms.CharField(label="标题", max_length=500)
-    text = forms.CharField(label="全文", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    actionable = forms.BooleanField(label="需落实的任务项", required=False, initial=True)
-    lead_units = forms.CharField(label="牵头单位", required=False, help_text="多个单位用“、”分隔。")
-    co_units = forms.CharField(label="责任/配合单位", required=False, help_text="多个单位用“、”分隔。")
-    deadline = forms.DateField(label="完成时限", required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    deadline_text = forms.CharField(label="时限原文", max_length=100, required=False)
-    ongoing = forms.BooleanField(label="长期坚持", required=False)
+    field_order = ["parent", "label"]  # then the measure's own fields
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["actionable"].initial = True  # a measure added by hand is usually a task
+        self.fields["text"].widget.attrs["rows"] = 3
         self.fields["parent"].queryset = plan.measures.filter(withdrawn_at=None).order_by("order")
         self.fields["parent"].label_from_instance = lambda m: f"{m.path} {m.title[:30]}"
-
-    def clean_lead_units(self):
-        return _split_units(self.cleaned_data["lead_units"])
-
-    def clean_co_units(self):
-        return _split_units(self.cleaned_data["co_units"])
 
 
 class TargetForm(forms.Form):
