@@ -48,7 +48,10 @@ def scope_of(user) -> Scope:
     if user.is_superuser:
         scope = Scope(role=Role.ADMIN, unit_id=None, region_ids=frozenset())
     else:
-        m = apps.get_model("plans", "Membership").objects.filter(user=user).select_related("unit").first()
+        Membership = apps.get_model("plans", "Membership")
+        m = Membership.objects.filter(user=user).select_related("unit").first()
+        # user.membership (the header's unit and role) reads this row, not a second query
+        Membership._meta.get_field("user").remote_field.set_cached_value(user, m)
         if m is None:
             scope = NOBODY
         elif m.role == Role.SUPERVISOR:

@@ -99,6 +99,27 @@ class Task(models.Model):
         return status_rule.get_light(self, now, latest_report=latest_report)
 
 
+class UnitTasksStamp(models.Model):
+    """A counter per unit, bumped by database triggers (migration 0013_unit_tasks_stamp) in the same
+    transaction as any insert, update or delete of the unit's tasks (a report filed updates its task's
+    latest_report_* columns, so it moves the stamp too) and any update of the unit, or of a measure or
+    plan the unit has tasks in. 我的任务 keeps its rendered list under (unit, role, stamp, day, query)
+    (tasks/views.py, my_tasks): a page is recomputed only after its own unit's data changed, and a
+    stale page is never served. Triggers, not services, for the reason RegionFactsStamp gives."""
+
+    # No database constraint, as RegionFactsStamp: a flush or a cascade may empty the units first.
+    unit = models.OneToOneField("plans.Unit", verbose_name="单位", primary_key=True, on_delete=models.DO_NOTHING,
+                                related_name="+", db_constraint=False)
+    version = models.BigIntegerField("版本", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位任务版本"
+
+    @classmethod
+    def version_of(cls, unit_id: int) -> int:
+        return cls.objects.filter(unit_id=unit_id).values_list("version", flat=True).first() or 0
+
+
 class ProgressReport(models.Model):
     """A unit's progress on a task for one reporting period. Append-only: a correction is a new
     version row that supersedes the previous one; nothing is updated in place."""

@@ -3,17 +3,21 @@ draft autosave, completion, extension). Every lookup starts from Task.objects.vi
 or editable_by(user): another unit's task is a 404."""
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from config.files import file_response
@@ -28,12 +32,12 @@ from plans.rules import supervises
 from .choices import Decision, ReportStatus, TaskStatus
 from .filtersets import TaskFilterSet
 from .forms import CompletionForm, ExtensionForm, ReportForm
-from .models import Evidence, ProgressReport, ReportDraft, TargetReading, Task
+from .models import Evidence, ProgressReport, ReportDraft, TargetReading, Task, UnitTasksStamp
 from .services import (
     StaleReportError, TaskActionRefused, open_periods, parse_period, report_draft_save, task_completion_apply,
     task_extension_request, task_report_no_change, task_report_submit,
 )
-from .status import has_reported, owes_current_report_q, reported_q
+from .status import due_soon_workdays, has_reported, owes_current_report_q, reported_q
 from .workdays import local_date
 
 # The groups of "my tasks", in the order a person should look at them.
@@ -128,15 +132,11 @@ def _query_without(request, *names: str) -> str:
     return q.urlencode()
 
 
-@login_required
-def my_tasks(request):
+def _my_tasks_body(request, *, now, scope, own_unit) -> str:
     """The tasks a person works on, a page at a time. For staff and unit heads: their unit's tasks,
     ordered by group (本期待报送 first) with the group counts as tabs. Supervisors and admins own no
     tasks; for them it is the paged list of the tasks in their scope with a region filter (the
     figures are on 督办看板): no per-group counts over a province, a capped total."""
-    now = timezone.now()
-    scope = scope_of(request.user)
-    own_unit = not supervises(request.user)
     qs = Task.objects.visible_to(request.user).for_list().with_status(now=now)
     if not own_unit:
         qs = qs.select_related("measure__plan__region")  # rows name the region
@@ -193,7 +193,30 @@ def my_tasks(request):
         "selected_status": request.GET.getlist("status"),
         "filtered": any(request.GET.get(k) for k in ("q", "plan", "status", "role", "region")),
     }
-    return render(request, "tasks/my_tasks.html", context)
+    return render_to_string("tasks/_my_tasks_body.html", context, request)
+
+
+@login_required
+def my_tasks(request):
+    """我的任务. A unit's page (staff and unit heads) is kept rendered under the unit's stamp
+    (UnitTasksStamp, moved by database triggers whenever the unit's tasks, the unit, or a measure or
+    plan it has tasks in change), the reader's role, the day, the 即将到期 window and the query: a page is rendered again
+    only after its own unit's data changed, and never served stale. The header (messages, unread
+    count) is rendered for every request."""
+    now = timezone.now()
+    scope = scope_of(request.user)
+    own_unit = not supervises(request.user)
+    if not own_unit or not scope.unit_id:
+        body = _my_tasks_body(request, now=now, scope=scope, own_unit=own_unit)
+    else:
+        query = hashlib.blake2b(request.GET.urlencode().encode(), digest_size=12).hexdigest()
+        key = (f"tasks:mine:{scope.unit_id}:{scope.role}:{UnitTasksStamp.version_of(scope.unit_id)}:"
+               f"{local_date(now).isoformat()}:{due_soon_workdays()}:{query}")
+        body = cache.get(key)
+        if body is None:
+            body = _my_tasks_body(request, now=now, scope=scope, own_unit=own_unit)
+            cache.set(key, body, getattr(settings, "MY_TASKS_CACHE_SECONDS", 600))
+    return render(request, "tasks/my_tasks.html", {"body": mark_safe(body)})  # nosec: our own rendering
 
 
 def _visible_task(request, pk: int) -> Task:
