@@ -243,7 +243,7 @@ def make_sessions(usernames: list[str]) -> list[dict[str, str]]:
         u = users[name]
         s = store()
         s[SESSION_KEY] = str(u.pk)
-        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         s[HASH_SESSION_KEY] = u.get_session_auth_hash()
         s.create()
         out.append({settings.SESSION_COOKIE_NAME: s.session_key})

@@ -49,9 +49,13 @@ def scope_of(user) -> Scope:
         scope = Scope(role=Role.ADMIN, unit_id=None, region_ids=frozenset())
     else:
         Membership = apps.get_model("plans", "Membership")
-        m = Membership.objects.filter(user=user).select_related("unit").first()
-        # user.membership (the header's unit and role) reads this row, not a second query
-        Membership._meta.get_field("user").remote_field.set_cached_value(user, m)
+        rel = Membership._meta.get_field("user").remote_field
+        if rel.is_cached(user):  # read with the user (plans.backends.MemberBackend)
+            m = rel.get_cached_value(user)
+        else:
+            m = Membership.objects.filter(user=user).select_related("unit").first()
+            # user.membership (the header's unit and role) reads this row, not a second query
+            rel.set_cached_value(user, m)
         if m is None:
             scope = NOBODY
         elif m.role == Role.SUPERVISOR:

@@ -184,7 +184,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "accounts.throttle.LoginThrottleBackend",  # refuses a locked-out username or address first
-    "django.contrib.auth.backends.ModelBackend",
+    "plans.backends.MemberBackend",  # ModelBackend; a signed-in user's membership and unit in the same query
 ]
 # 等保 2.0 level 3 (GB/T 22239-2019 §8.1.4.1): lockout after repeated failures, session timeouts.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)             # per username
