@@ -19,10 +19,14 @@ class CappedPaginator(Paginator):
     cap = 1000
     capped = False
 
-    def __init__(self, *args, cap: int | None = None, **kwargs):
+    def __init__(self, *args, cap: int | None = None, count: int | None = None, **kwargs):
+        """count: the number of rows when the caller has it already (a GROUP BY it ran anyway)."""
         super().__init__(*args, **kwargs)
         if cap is not None:
             self.cap = cap
+        if count is not None:
+            self.capped = count > self.cap
+            self.__dict__["count"] = min(count, self.cap)  # the cached_property's value
 
     @cached_property
     def count(self) -> int:

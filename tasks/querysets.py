@@ -125,7 +125,8 @@ class TaskQuerySet(models.QuerySet):
 
     def with_status(self, *, now: dt.datetime) -> TaskQuerySet:
         """Annotate `status_db` (a TaskStatus value) and `light_db` (a Light value)."""
-        return self.annotate(status_db=status_case(local_date(now))).annotate(light_db=light_case())
+        today = local_date(now)
+        return self.annotate(status_db=status_case(today), light_db=light_case(today))
 
     def status_in(self, statuses, *, now: dt.datetime) -> TaskQuerySet:
         """Tasks whose computed status is one of `statuses` (tasks.status.status_q)."""

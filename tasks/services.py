@@ -179,6 +179,14 @@ def evidence_check(upload: UploadedFile) -> str:
     return mime
 
 
+# Foreign keys that a report's rows get from rows this transaction holds (the locked task, the report
+# just inserted, the signed-in actor, the measure's targets just read): full_clean() would look each
+# one up again. The database's constraints still back them, and the unique (task, period, version)
+# is the IntegrityError that _create_report turns into its message.
+ROWS_IN_HAND = {"report": ["task", "submitted_by"], "reading": ["target", "report", "recorded_by"],
+                "evidence": ["task", "report", "uploaded_by"]}
+
+
 @transaction.atomic
 def evidence_attach(*, task: Task, actor, upload: UploadedFile, report: ProgressReport | None = None) -> Evidence:
     """Store one evidence file for a task (and the report it supports)."""
@@ -189,7 +197,7 @@ def evidence_attach(*, task: Task, actor, upload: UploadedFile, report: Progress
     upload.seek(0)
     ev = Evidence(task=task, report=report, file=upload, original_name=upload.name[:255], size=upload.size,
                   content_type=content_type, sha256=digest.hexdigest(), uploaded_by=actor)
-    ev.full_clean(exclude=["file"])
+    ev.full_clean(exclude=["file", *ROWS_IN_HAND["evidence"]])
     ev.save()
     audit(actor=actor, action="evidence_attach", obj=ev, task=task,
           after={"name": ev.original_name, "size": ev.size, "type": content_type, "sha256": ev.sha256,
@@ -238,7 +246,7 @@ def _create_report(*, task: Task, period: Period, actor, version: int, values: d
                             percent=values.get("percent") or 0, no_change=no_change,
                             consolidated=_is_consolidated(task), submitted_by=actor)
     report.quality_flags = flags_for_report(report)
-    report.full_clean()
+    report.full_clean(exclude=ROWS_IN_HAND["report"])
     try:
         with transaction.atomic():
             report.save()
@@ -260,7 +268,7 @@ def _save_readings(*, task: Task, report: ProgressReport, actor, actuals: dict) 
             raise TaskActionRefused("指标不属于该任务的措施。", field="actuals")
         reading = TargetReading(target=target, report=report, period=report.period, value=Decimal(value),
                                 recorded_by=actor)
-        reading.full_clean()
+        reading.full_clean(exclude=ROWS_IN_HAND["reading"])
         reading.save()
         audit(actor=actor, action="reading_record", obj=reading, task=task,
               after={"target": target.metric, "period": report.period.isoformat(), "value": str(reading.value)})

@@ -114,11 +114,12 @@ def status_case(today: dt.date) -> Case:
     )
 
 
-def light_case(status_field: str = "status_db") -> Case:
-    """红/黄/绿 from an annotated status (get_light's rule)."""
+def light_case(today: dt.date) -> Case:
+    """红/黄/绿 (get_light's rule) as a SQL CASE. On the status's own conditions (status_q), not on an
+    annotated status: a CASE that names another annotation repeats that annotation's whole CASE."""
     return Case(
-        When(**{status_field: TaskStatus.OVERDUE.value}, then=Value(Light.RED.value)),
-        When(**{status_field: TaskStatus.DUE_SOON.value}, then=Value(Light.YELLOW.value)),
+        When(status_q(TaskStatus.OVERDUE, today), then=Value(Light.RED.value)),
+        When(status_q(TaskStatus.DUE_SOON, today), then=Value(Light.YELLOW.value)),
         When(latest_report_status=ReportStatus.DIFFICULT.value, then=Value(Light.YELLOW.value)),
         default=Value(Light.GREEN.value),
         output_field=models.CharField(),

@@ -37,7 +37,7 @@ from .services import (
     StaleReportError, TaskActionRefused, open_periods, parse_period, report_draft_save, task_completion_apply,
     task_extension_request, task_report_no_change, task_report_submit,
 )
-from .status import due_soon_workdays, has_reported, owes_current_report_q, reported_q
+from .status import due_soon_workdays, has_reported, owes_current_report_q, reported_q, status_q
 from .workdays import local_date
 
 # The groups of "my tasks", in the order a person should look at them.
@@ -115,12 +115,15 @@ def with_group(qs, *, now):
     # 本期待报送: owes the current period's report (the one rule, tasks.querysets) and has not filed it;
     # a task created after the period's due day owes nothing yet and is grouped by its deadline.
     report_due = owes_current_report_q(today) & ~reported_q(today)
+    # On the statuses' own conditions (status_q), not on the status_db annotation: each When naming
+    # status_db would repeat its whole CASE in the SQL.
+    done = status_q(TaskStatus.CLOSED, today) | status_q(TaskStatus.PENDING_REVIEW, today) | status_q(
+        TaskStatus.WITHDRAWN, today)
     return qs.annotate(group_rank=Case(
-        When(status_db__in=[TaskStatus.CLOSED, TaskStatus.PENDING_REVIEW, TaskStatus.WITHDRAWN],
-             then=Value(GROUP_RANK["done"])),
+        When(done, then=Value(GROUP_RANK["done"])),
         When(report_due, then=Value(GROUP_RANK["report_due"])),
-        When(status_db=TaskStatus.OVERDUE, then=Value(GROUP_RANK["overdue"])),
-        When(status_db=TaskStatus.DUE_SOON, then=Value(GROUP_RANK["due_soon"])),
+        When(status_q(TaskStatus.OVERDUE, today), then=Value(GROUP_RANK["overdue"])),
+        When(status_q(TaskStatus.DUE_SOON, today), then=Value(GROUP_RANK["due_soon"])),
         default=Value(GROUP_RANK["in_progress"]), output_field=IntegerField()))
 
 
@@ -159,9 +162,12 @@ def _my_tasks_body(request, *, now, scope, own_unit) -> str:
         ordering = ["group_rank", F("eff_deadline").asc(nulls_last=True), "measure__order", "id"]
     else:
         ordering = [F("eff_deadline").asc(nulls_last=True), "id"]
+    known = None
+    if own_unit:  # the tabs counted the rows already
+        known = agg[group] if group in GROUP_RANK else sum(agg.values())
     if own_unit and group in GROUP_RANK:
         filtered = filtered.filter(group_rank=GROUP_RANK[group])
-    paginator = CappedPaginator(filtered.order_by(*ordering), MY_TASKS_PAGE)
+    paginator = CappedPaginator(filtered.order_by(*ordering), MY_TASKS_PAGE, count=known)
     page = paginator.get_page(request.GET.get("page"))
     tasks = list(page.object_list)
     writable = set(Task.objects.editable_by(request.user).filter(pk__in=[t.pk for t in tasks])
@@ -309,14 +315,7 @@ def report_form(request, pk: int):
         period = parse_period(plan, request.POST.get("period") or request.GET.get("period"), now=now)
     except TaskActionRefused as exc:
         raise Http404(exc.message) from None
-    targets = list(Target.objects.filter(measure_id=task.measure_id))
-    reports = list(task.reports.filter(period__lte=period.start).prefetch_related("readings")
-                   .order_by("-period", "-version")[:1])
-    this_period = [r for r in task.reports.filter(period=period.start).order_by("-version")[:1]]
-    latest_here = this_period[0] if this_period else None
-    base_version = latest_here.version if latest_here else 0
     stale = None
-    draft = ReportDraft.objects.filter(task=task, period=period.start, user=request.user).first()
     closed_reason = None
     if task.closed_at:
         closed_reason = "该任务已办结销号，不能再报送进展。"
@@ -336,6 +335,16 @@ def report_form(request, pk: int):
             return redirect(f"{reverse('tasks:report', args=[task.pk])}?period={period.key}")
         messages.success(request, f"已报送{period.label}进展：本期无变化。")
         return redirect("tasks:detail", pk=task.pk)  # page top: the success message on screen
+
+    targets = list(Target.objects.filter(measure_id=task.measure_id))
+
+    # What the page shows besides the form; a report filed through it redirects before reading these.
+    def page_facts():
+        reports = list(task.reports.filter(period__lte=period.start).prefetch_related("readings")
+                       .order_by("-period", "-version")[:1])
+        this_period = list(task.reports.filter(period=period.start).order_by("-version")[:1])
+        draft = ReportDraft.objects.filter(task=task, period=period.start, user=request.user).first()
+        return reports, (this_period[0] if this_period else None), draft
 
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, targets=targets)
@@ -359,7 +368,11 @@ def report_form(request, pk: int):
                 for flag in report.quality_flags:  # a gentle note, the report is already filed
                     messages.info(request, "温馨提示：" + flag["message"])
                 return redirect("tasks:detail", pk=task.pk)  # page top: the success message on screen
+        reports, latest_here, draft = page_facts()
+        base_version = latest_here.version if latest_here else 0
     else:
+        reports, latest_here, draft = page_facts()
+        base_version = latest_here.version if latest_here else 0
         restored = False
         if draft is not None and draft.data:
             initial = {k: v for k, v in draft.data.items() if k in ("status", "done_text", "problems_text",
