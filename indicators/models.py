@@ -35,7 +35,8 @@ class Target(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "指标"
-        ordering = ["measure", "order"]
+        # on the key column: naming the relation would order by ITS ordering, joining up to the plan
+        ordering = ["measure_id", "order"]
 
     def __str__(self) -> str:
         return f"{self.metric} {self.get_op_display()} {self.value.normalize():f}{self.unit}"

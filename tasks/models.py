@@ -148,7 +148,8 @@ class ProgressReport(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "进展报告"
-        ordering = ["task", "-period", "-version"]
+        # on the key column: naming the relation would order by ITS ordering, joining up to the plan
+        ordering = ["task_id", "-period", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["task", "period", "version"], name="report_unique_version"),
             models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_le_100"),
@@ -290,7 +291,8 @@ class TargetReading(models.Model):
     class Meta:
         db_table = "indicators_targetreading"  # the table of the app it came from: moved without copying rows
         verbose_name = verbose_name_plural = "指标实际值"
-        ordering = ["target", "-period", "-recorded_at"]
+        # on the key column: naming the relation would order by ITS ordering, joining up to the plan
+        ordering = ["target_id", "-period", "-recorded_at"]
         constraints = [models.UniqueConstraint(fields=["target", "report"], name="reading_unique_per_report")]
         indexes = [models.Index(fields=["target", "period"], name="reading_target_period")]
 

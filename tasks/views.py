@@ -170,7 +170,7 @@ def _my_tasks_body(request, *, now, scope, own_unit) -> str:
     paginator = CappedPaginator(filtered.order_by(*ordering), MY_TASKS_PAGE, count=known)
     page = paginator.get_page(request.GET.get("page"))
     tasks = list(page.object_list)
-    writable = set(Task.objects.editable_by(request.user).filter(pk__in=[t.pk for t in tasks])
+    writable = set(Task.objects.editable_by(request.user).filter(pk__in=[t.pk for t in tasks]).order_by()
                    .values_list("pk", flat=True)) if tasks else set()
     groups: list[tuple[str, str, list]] = []
     labels = dict(GROUPS)
@@ -231,8 +231,9 @@ def _visible_task(request, pk: int) -> Task:
 
 def _editable_task(request, pk: int) -> Task:
     """404 when the user may not even see the task; 403 when they see it but may not write."""
-    task = _visible_task(request, pk)
-    if not Task.objects.editable_by(request.user).filter(pk=pk).exists():
+    task = Task.objects.editable_by(request.user).for_list().filter(pk=pk).first()
+    if task is None:
+        _visible_task(request, pk)  # the 404 of a task the user may not even see
         raise PermissionDenied("只有本单位的承办人或负责人可以填报。")
     return task
 
