@@ -199,6 +199,9 @@ AXES_DISABLE_ACCESS_LOG = True  # successes and failures are in the audit log (a
 AXES_HTTP_RESPONSE_CODE = 429
 # Trusted proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 CLIENT_IP_PROXY_COUNT = env_int("CLIENT_IP_PROXY_COUNT", 0)
+# While the data changes between any two looks (month-end), the dashboard's figures are recomputed
+# at most this often; the page shows when they were computed (supervision.dashboard.views).
+DASHBOARD_MIN_REFRESH_SECONDS = env_int("DASHBOARD_MIN_REFRESH_SECONDS", 30)
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30) * 60
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS  # the cookie never outlives the absolute limit

@@ -76,6 +76,7 @@ class Dashboard:
     reporting: dict = field(default_factory=dict)
     trend: list[dict] = field(default_factory=list)
     computed_at: dt.datetime | None = None
+    refresh_seconds: int | None = None  # set when older figures are shown while the data changes fast
 
 
 FACT_KEYS = ("total", "closed", "pending", "overdue", "due_soon", "extended", "rest", "started", "due", "ontime",

@@ -128,36 +128,65 @@ def _invalid(fs: TaskFilterSet):
     return None
 
 
-def _figures_cache_key(scope, params: dict, now) -> str:
-    """Figures change when data changes or the day turns. Every write goes through a service that
+SIGN_IN_EVENTS = "auth.user"  # the audit rows of sign-ins and sign-outs (accounts.signals): no figure changes
+
+
+def _figures_cache_keys(scope, params: dict, now) -> tuple[str, str]:
+    """(the key of the figures of the data as it is now, the key of the newest figures of this view).
+
+    Figures change when data changes or the day turns. Every write goes through a service that
     writes an AuditEntry, and reports are append-only rows, so the newest ids of both name the
     state of the data (two index-only lookups); the date names the state of `now`."""
     # login events (accounts) are audit rows too but change no figure: left out, or every sign-in
     # would empty the cache at month-end
-    last_audit = (AuditEntry.objects.exclude(object_type="auth.user").order_by("-id")
+    last_audit = (AuditEntry.objects.exclude(object_type=SIGN_IN_EVENTS).order_by("-id")
                   .values_list("id", flat=True).first())
     last_report = ProgressReport.objects.order_by("-id").values_list("id", flat=True).first()
-    raw = json.dumps([scope.role, sorted(scope.region_ids), scope.unit_id, params, str(timezone.localdate(now)),
-                      status_rule.due_soon_workdays(), last_audit, last_report], sort_keys=True, default=str)
-    return "dashboard:v2:" + hashlib.sha1(raw.encode()).hexdigest()
+    view = [scope.role, sorted(scope.region_ids), scope.unit_id, params, str(timezone.localdate(now)),
+            status_rule.due_soon_workdays()]
+    digest = lambda parts: hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()  # noqa: E731
+    return "dashboard:v2:" + digest([*view, last_audit, last_report]), "dashboard:newest:" + digest(view)
+
+
+def cached_figures(request, params: dict, now, compute, *, part: str = ""):
+    """compute(), cached for DASHBOARD_CACHE_SECONDS (default 300) under the state of the data (see
+    _figures_cache_keys) as a safety net for writes that bypass services (bulk loads). Returns
+    (figures, when they were computed, whether they are older than the data).
+
+    While reports pour in (month-end), the data changes between any two looks at the dashboard. The
+    figures are then recomputed at most every DASHBOARD_MIN_REFRESH_SECONDS (default 30, 0: always):
+    within that time the newest figures of the same view are shown with the time they were computed
+    (the page says so), unless the reader has changed something since: their own action always shows."""
+    ttl = getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
+    key, newest_key = (k + part for k in _figures_cache_keys(scope_of(request.user), params, now))
+    hit = cache.get(key)
+    if hit is not None:
+        return (*hit, False)
+    refresh = getattr(settings, "DASHBOARD_MIN_REFRESH_SECONDS", 30)
+    if refresh:
+        newest = cache.get(newest_key)
+        if (newest is not None and (now - newest[1]).total_seconds() < refresh
+                and not AuditEntry.objects.filter(actor=request.user, at__gte=newest[1])
+                .exclude(object_type=SIGN_IN_EVENTS).exists()):
+            return (*newest, True)
+    value = (compute(), now)
+    cache.set_many({key: value, newest_key: value}, ttl)
+    return (*value, False)
 
 
 def dashboard_figures(request, tasks, params: dict, *, now, plan_id):
     against = ontime_against(params.get("against"))
-    """agg.build, cached for DASHBOARD_CACHE_SECONDS (default 300) as a safety net for writes that
-    bypass services (bulk loads); set it to 0 to compute on every request."""
-    ttl = getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
-    if not ttl:
-        return agg.build(tasks, now=now, plan_id=plan_id, against=against)
+    if not getattr(settings, "DASHBOARD_CACHE_SECONDS", 300):
+        d = agg.build(tasks, now=now, plan_id=plan_id, against=against)
+        d.computed_at = now
+        return d
     # Only the region filter set: the sum of per-region figures, each recomputed only after a change
     # in its region (agg.region_figures).
     regions = agg.decomposable_regions(request.user, params)
-    key = _figures_cache_key(scope_of(request.user), params, now)
-    d = cache.get(key)
-    if d is None:
-        d = agg.build(tasks, now=now, plan_id=plan_id, against=against, regions=regions)
-        d.computed_at = now
-        cache.set(key, d, ttl)
+    d, computed_at, held = cached_figures(
+        request, params, now, lambda: agg.build(tasks, now=now, plan_id=plan_id, against=against, regions=regions))
+    d.computed_at = computed_at
+    d.refresh_seconds = getattr(settings, "DASHBOARD_MIN_REFRESH_SECONDS", 30) if held else None
     return d
 
 
@@ -238,11 +267,7 @@ def dashboard_panels(request):
     elif not ttl:
         ctx = figures(fs.qs)
     else:
-        key = _figures_cache_key(scope_of(request.user), params, now) + ":panels"
-        ctx = cache.get(key)
-        if ctx is None:
-            ctx = figures(fs.qs)
-            cache.set(key, ctx, ttl)
+        ctx, _, _ = cached_figures(request, params, now, lambda: figures(fs.qs), part=":panels")
     for u in ctx["quality_panel"]:
         u["url"] = link("dashboard:tasks", params, unit=u["unit_id"], quality="flagged", status=None)
     for d in ctx["dropped_panel"]:

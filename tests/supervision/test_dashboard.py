@@ -231,6 +231,47 @@ def test_it_caches_figures_until_data_changes(world, client, settings):
     assert client.get("/dashboard/").context["d"].summary["closed"] == 4
 
 
+def test_it_holds_the_newest_figures_for_a_while_when_the_data_keeps_changing(world, client, settings):
+    """DASHBOARD_MIN_REFRESH_SECONDS: a clerk's report within the window leaves the figures (and the
+    page says how often they are recomputed); after the window, or after the reader's own action,
+    they are recomputed. The panels are held alike."""
+    import time_machine
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from supervision.services import urge_create
+    from tasks.services import current_period, task_report_submit
+
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    settings.DASHBOARD_MIN_REFRESH_SECONDS = 30
+    sup = world.cast.supervisor
+    client.force_login(sup)
+    first = client.get("/dashboard/").context["d"]
+    panels = client.get("/dashboard/panels/", HTTP_X_REQUESTED_WITH="XMLHttpRequest").content
+    period = current_period(world.t4_other.plan, now=NOW)
+    with time_machine.travel(NOW + dt.timedelta(seconds=10), tick=False):
+        task_report_submit(task=world.t4_other, period=period, actor=world.cast.other_staff, expected_version=0,
+                           data={"status": "in_progress", "done_text": "推进中", "problems_text": "", "percent": 50,
+                                 "actuals": {}})
+        held = client.get("/dashboard/")
+        assert held.context["d"].summary == first.summary and held.context["d"].computed_at == NOW
+        assert "报送集中时每 30 秒更新一次" in held.content.decode()
+        assert client.get("/dashboard/panels/", HTTP_X_REQUESTED_WITH="XMLHttpRequest").content == panels
+    with time_machine.travel(NOW + dt.timedelta(seconds=31), tick=False):
+        fresh = client.get("/dashboard/")
+        assert fresh.context["d"].summary["submitted"] == first.summary["submitted"] + 1
+        assert "有新的办理或报送时自动更新" in fresh.content.decode()
+    with time_machine.travel(NOW + dt.timedelta(seconds=40), tick=False):
+        latest = world.t4_unit.reports.filter(period=period.start).order_by("-version").first()
+        task_report_submit(task=world.t4_unit, period=period, actor=world.cast.staff,
+                           expected_version=latest.version if latest else 0,
+                           data={"status": "difficult", "done_text": "遇到困难", "problems_text": "", "percent": 50,
+                                 "actuals": {}})
+        # held: another person's report
+        assert client.get("/dashboard/").context["d"].computed_at == NOW + dt.timedelta(seconds=31)
+        urge_create(actor=sup, task=world.t2_unit, message="请尽快办理")  # the reader's own action
+        assert client.get("/dashboard/").context["d"].computed_at == NOW + dt.timedelta(seconds=40)
+
+
 def test_it_filters_by_status_exactly_like_the_status_annotation(world):
     from tasks.choices import TaskStatus
 
