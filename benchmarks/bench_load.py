@@ -3,15 +3,15 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ys_perf REDIS_URL=redis://127.0.0.1:6379/7 \\
         REDIS_CACHE_URL=redis://127.0.0.1:6379/0 python benchmarks/bench_load.py
-    … --duration 60 --clerks 200 --supervisors 20 --workers 4
+    … --duration 60 --clerks 200 --supervisors 20 --ramp 10 [--workers N]
 
 The database must hold `manage.py generate_scale_data` (its users scale_clerk_001…, scale_supervisor,
 scale_region_supervisor). Two phases, one server:
 
 1. Ceilings: for each of /healthz, the login page, a clerk's 我的任务 and a task page, 20 clients
    request it back to back for --ceiling seconds: req/s and p50/p95/p99 with nothing else running.
-2. The rush, for --duration seconds: --clerks clerks (distinct users of distinct busy units) each
-   open 我的任务, open the first task to report, and file it — half with a small PDF as evidence,
+2. The rush, for --duration seconds: --clerks clerks (distinct users of distinct busy units), arriving
+   over the first --ramp seconds, each open 我的任务, open the first task to report, and file it — half with a small PDF as evidence,
    half with 本期无变化 where the last period's report allows it — pausing --think seconds (mean)
    between steps; --supervisors supervisors go round the dashboard, the overdue list (pages 1 and
    2), the plan list, their task list and /api/reports/. One client on /healthz runs back to back
@@ -137,10 +137,11 @@ def multipart(fields: list[tuple[str, str]], files: list[tuple[str, str, bytes, 
     return b"".join(out), f"multipart/form-data; boundary={boundary}"
 
 
-def clerk_loop(s: Session, stop: threading.Event, think: float, rnd: random.Random):
+def clerk_loop(s: Session, stop: threading.Event, think: float, rnd: random.Random, ramp: float = 0):
     def pause():
         stop.wait(rnd.expovariate(1 / think) if think else 0)
 
+    stop.wait(rnd.uniform(0, ramp))  # people arrive over the first seconds, not at one instant
     while not stop.is_set():
         status, html, _ = s.request("承办人 我的任务", "GET", "/tasks/")
         m = REPORT_LINK.search(html)
@@ -183,7 +184,8 @@ SUPERVISOR_PAGES = [("督查 督办看板", "/dashboard/"), ("督查 逾期清�
                     ("督查 任务清单", "/tasks/"), ("督查 API 进展", "/api/reports/")]
 
 
-def supervisor_loop(s: Session, stop: threading.Event, think: float, rnd: random.Random):
+def supervisor_loop(s: Session, stop: threading.Event, think: float, rnd: random.Random, ramp: float = 0):
+    stop.wait(rnd.uniform(0, ramp))
     while not stop.is_set():
         for page, url in SUPERVISOR_PAGES:
             if stop.is_set():
@@ -257,7 +259,10 @@ def main() -> int:
     ap.add_argument("--clerks", type=int, default=200)
     ap.add_argument("--supervisors", type=int, default=20)
     ap.add_argument("--think", type=float, default=3.0, help="mean pause between a user's steps (s)")
-    ap.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    ap.add_argument("--ramp", type=float, default=10.0,
+                    help="seconds over which the rush's users arrive (each starts at a random moment in it)")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="gunicorn workers (default: gunicorn.conf.py's, 2 × cores + 1)")
     args = ap.parse_args()
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("DATABASE_URL 未设置：负载测试针对 PostgreSQL 上的规模数据")
@@ -277,13 +282,14 @@ def main() -> int:
     from django.conf import settings
 
     print(f"数据库 {settings.DATABASES['default']['NAME']}，缓存 {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}，"
-          f"gunicorn {args.workers} 个进程，127.0.0.1:{port}，生产配置")
+          f"gunicorn {args.workers or '默认（gunicorn.conf.py）'} 个进程，127.0.0.1:{port}，生产配置")
     clerks = [f"scale_clerk_{i + 1:03d}" for i in range(args.clerks)]
     sups = ["scale_supervisor" if i % 2 == 0 else "scale_region_supervisor" for i in range(args.supervisors)]
     clerk_cookies = make_sessions(clerks)
     sup_cookies = make_sessions(sups)
 
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-w", str(args.workers),
+    workers = ["-w", str(args.workers)] if args.workers else []
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", *workers,
                                "-b", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning"],
                               cwd=ROOT, env=env, start_new_session=True)
     try:
@@ -316,9 +322,9 @@ def main() -> int:
 
         # Phase 2: the rush
         rush = Stats()
-        targets = [(clerk_loop, (Session(port, rush, c),), (args.think, random.Random(i)))
+        targets = [(clerk_loop, (Session(port, rush, c),), (args.think, random.Random(i), args.ramp))
                    for i, c in enumerate(clerk_cookies)]
-        targets += [(supervisor_loop, (Session(port, rush, c),), (args.think, random.Random(1000 + i)))
+        targets += [(supervisor_loop, (Session(port, rush, c),), (args.think, random.Random(1000 + i), args.ramp))
                     for i, c in enumerate(sup_cookies)]
         targets.append((hammer, (Session(port, rush),), ("/healthz（同时）", "/healthz")))
         elapsed = run_threads(targets, args.duration)

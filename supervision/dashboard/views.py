@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -128,6 +129,7 @@ def _invalid(fs: TaskFilterSet):
     return None
 
 
+COMPUTE_WAIT_SECONDS = 10  # then compute anyway: the one computing may have died
 SIGN_IN_EVENTS = "auth.user"  # the audit rows of sign-ins and sign-outs (accounts.signals): no figure changes
 
 
@@ -169,8 +171,21 @@ def cached_figures(request, params: dict, now, compute, *, part: str = ""):
                 and not AuditEntry.objects.filter(actor=request.user, at__gte=newest[1])
                 .exclude(object_type=SIGN_IN_EVENTS).exists()):
             return (*newest, True)
-    value = (compute(), now)
-    cache.set_many({key: value, newest_key: value}, ttl)
+    # One request computes a view's figures; the others asking at the same moment (ten supervisors
+    # opening the dashboard at nine) wait for its result instead of computing them ten times.
+    computing = key + ":computing"
+    if not cache.add(computing, 1, COMPUTE_WAIT_SECONDS * 2):
+        deadline = time.monotonic() + COMPUTE_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            hit = cache.get(key)
+            if hit is not None:
+                return (*hit, False)
+    try:
+        value = (compute(), now)
+        cache.set_many({key: value, newest_key: value}, ttl)
+    finally:
+        cache.delete(computing)
     return (*value, False)
 
 

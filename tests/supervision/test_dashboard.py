@@ -644,3 +644,34 @@ def test_the_region_stamp_triggers_exist_and_fire_on_each_watched_change():
     for name, change in changes.items():
         assert moved(change) == {here.pk}, name
     assert moved(lambda: Task.objects.filter(plan__region=there).update(deadline=dt.date(2026, 9, 2))) == {there.pk}
+
+
+def test_it_computes_a_views_figures_once_when_many_ask_at_the_same_moment(monkeypatch, settings):
+    """Ten supervisors opening the dashboard at nine: one request computes, the others wait for its
+    result (supervision.dashboard.views.cached_figures)."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from supervision.dashboard import views
+
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    monkeypatch.setattr(views, "_figures_cache_keys", lambda *a, **k: ("dashboard:test", "dashboard:test:newest"))
+    monkeypatch.setattr(views, "scope_of", lambda user: None)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.3)
+        return {"figures": len(calls)}
+
+    results = []
+    request = SimpleNamespace(user=None)
+    threads = [threading.Thread(target=lambda: results.append(views.cached_figures(request, {}, NOW, compute)))
+               for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1
+    assert [r[0] for r in results] == [{"figures": 1}] * 5
