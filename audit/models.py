@@ -1,6 +1,17 @@
 from django.conf import settings
 from django.db import models
 
+# The object type of the audit rows of sign-ins and sign-outs (accounts): they change no data.
+SIGN_IN_EVENTS = "auth.user"
+
+
+def newest_change_id() -> int | None:
+    """The id of the newest audited change (sign-ins left out). Every write goes through a service that
+    writes an AuditEntry in its transaction, so this id names the state of the data: caches of pages
+    and figures are keyed on it (with a lifetime as the safety net for writes that bypass services)."""
+    return (AuditEntry.objects.exclude(object_type=SIGN_IN_EVENTS).order_by("-id")
+            .values_list("id", flat=True).first())
+
 
 class AuditEntry(models.Model):
     """Append-only trace of a change: who, when, what, before and after. Written by services in the

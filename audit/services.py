@@ -6,7 +6,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
-from .models import AuditEntry
+from .models import SIGN_IN_EVENTS, AuditEntry
 
 
 def audit(*, actor, action: str, obj, before: dict | None = None, after: dict | None = None, task=None,
@@ -26,7 +26,7 @@ def audit_prune(*, now: dt.datetime | None = None, batch: int = 5000) -> int:
     cutoff = (now or timezone.now()) - dt.timedelta(days=max(settings.AUDIT_RETENTION_DAYS, 180))
     total = 0
     while True:
-        ids = list(AuditEntry.objects.filter(at__lt=cutoff, object_type="auth.user").order_by("id")
+        ids = list(AuditEntry.objects.filter(at__lt=cutoff, object_type=SIGN_IN_EVENTS).order_by("id")
                    .values_list("id", flat=True)[:batch])
         if not ids:
             return total

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from audit.models import newest_change_id
 from config.files import RandomName
 from indicators.models import Target
 from plans.choices import UnitRole
@@ -118,6 +119,13 @@ class UnitTasksStamp(models.Model):
     @classmethod
     def version_of(cls, unit_id: int) -> int:
         return cls.objects.filter(unit_id=unit_id).values_list("version", flat=True).first() or 0
+
+
+def data_stamp() -> tuple[int | None, int | None]:
+    """The state of all the data, as two ids: the newest audited change (audit.models.newest_change_id)
+    and the newest report (reports are append-only rows; a report written without a service still
+    shows). Pages and figures that depend on more than one unit's data are cached under it."""
+    return newest_change_id(), ProgressReport.objects.order_by("-id").values_list("id", flat=True).first()
 
 
 class ProgressReport(models.Model):

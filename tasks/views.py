@@ -4,6 +4,7 @@ or editable_by(user): another unit's task is a 404."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,7 +34,7 @@ from plans.rules import supervises
 from .choices import Decision, ReportStatus, TaskStatus
 from .filtersets import TaskFilterSet
 from .forms import CompletionForm, ExtensionForm, ReportForm
-from .models import Evidence, ProgressReport, ReportDraft, TargetReading, Task, UnitTasksStamp
+from .models import Evidence, ProgressReport, ReportDraft, TargetReading, Task, UnitTasksStamp, data_stamp
 from .services import (
     StaleReportError, TaskActionRefused, open_periods, parse_period, report_draft_save, task_completion_apply,
     task_extension_request, task_report_no_change, task_report_submit,
@@ -257,10 +259,8 @@ def _targets(measure_id: int):
     return targets
 
 
-@login_required
-def task_detail(request, pk: int):
-    task = _visible_task(request, pk)
-    now = timezone.now()
+def _task_detail_body(request, task: Task, *, now) -> str:
+    pk = task.pk
     plan = task.measure.plan
     latest_by_task: dict[int, ProgressReport] = {}
     for r in (ProgressReport.objects.visible_to(request.user).filter(task__measure_id=task.measure_id)
@@ -294,7 +294,32 @@ def task_detail(request, pk: int):
         "show_flags": supervises(request.user),
         "period": current, "reported_now": has_reported(task, current.start),
     }
-    return render(request, "tasks/task_detail.html", context)
+    return render_to_string("tasks/_task_detail_body.html", context, request)
+
+
+# The token of a form in a kept page: replaced by the reader's own on every response.
+CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+@login_required
+def task_detail(request, pk: int):
+    """A task's page. It shows the task with its co-units, targets, reports, applications, urges,
+    carry-over and related articles: many units' data, so its body is kept under the state of all the
+    data (data_stamp: the newest audited change and report), the reader's scope, the day and the 即将到期
+    window, for TASK_PAGE_CACHE_SECONDS (120) at most, the safety net for writes that bypass services.
+    A reader's own action is audited before its redirect lands here, so it always shows."""
+    task = _visible_task(request, pk)  # the permission check, on every request
+    now = timezone.now()
+    scope = scope_of(request.user)
+    raw = json.dumps([task.pk, scope.role, scope.unit_id, sorted(scope.region_ids), local_date(now).isoformat(),
+                      due_soon_workdays(), *data_stamp()], default=str)
+    key = "tasks:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = _task_detail_body(request, task, now=now)
+        cache.set(key, body, getattr(settings, "TASK_PAGE_CACHE_SECONDS", 120))
+    body = CSRF_INPUT.sub(lambda m: m.group(1) + get_token(request) + m.group(2), body)
+    return render(request, "tasks/task_detail.html", {"task": task, "body": mark_safe(body)})  # nosec: ours
 
 
 def _initial_from(report: ProgressReport) -> dict:

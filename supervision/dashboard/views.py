@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AuditEntry
+from audit.models import SIGN_IN_EVENTS, AuditEntry
 from config.pagination import CappedPaginator
 from plans.models import Measure, Plan, Region, Unit
 from plans.querysets import scope_of
@@ -27,7 +27,7 @@ from plans.rules import supervises
 from plans.search import search_measures, search_reports, search_units
 from tasks.choices import Light, TaskStatus
 from tasks.filtersets import TaskFilterSet
-from tasks.models import ProgressReport, Task
+from tasks.models import ProgressReport, Task, data_stamp
 from tasks import status as status_rule
 from tasks.querysets import ontime_against
 from tasks.workdays import local_date
@@ -130,24 +130,16 @@ def _invalid(fs: TaskFilterSet):
 
 
 COMPUTE_WAIT_SECONDS = 10  # then compute anyway: the one computing may have died
-SIGN_IN_EVENTS = "auth.user"  # the audit rows of sign-ins and sign-outs (accounts.signals): no figure changes
 
 
 def _figures_cache_keys(scope, params: dict, now) -> tuple[str, str]:
     """(the key of the figures of the data as it is now, the key of the newest figures of this view).
 
-    Figures change when data changes or the day turns. Every write goes through a service that
-    writes an AuditEntry, and reports are append-only rows, so the newest ids of both name the
-    state of the data (two index-only lookups); the date names the state of `now`."""
-    # login events (accounts) are audit rows too but change no figure: left out, or every sign-in
-    # would empty the cache at month-end
-    last_audit = (AuditEntry.objects.exclude(object_type=SIGN_IN_EVENTS).order_by("-id")
-                  .values_list("id", flat=True).first())
-    last_report = ProgressReport.objects.order_by("-id").values_list("id", flat=True).first()
+    Figures change when data changes (tasks.models.data_stamp) or the day turns."""
     view = [scope.role, sorted(scope.region_ids), scope.unit_id, params, str(timezone.localdate(now)),
             status_rule.due_soon_workdays()]
     digest = lambda parts: hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()  # noqa: E731
-    return "dashboard:v2:" + digest([*view, last_audit, last_report]), "dashboard:newest:" + digest(view)
+    return "dashboard:v2:" + digest([*view, *data_stamp()]), "dashboard:newest:" + digest(view)
 
 
 def cached_figures(request, params: dict, now, compute, *, part: str = ""):
