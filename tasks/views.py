@@ -317,7 +317,7 @@ def task_detail(request, pk: int):
     body = cache.get(key)
     if body is None:
         body = _task_detail_body(request, task, now=now)
-        cache.set(key, body, getattr(settings, "TASK_PAGE_CACHE_SECONDS", 120))
+        cache.set(key, body, settings.TASK_PAGE_CACHE_SECONDS)
     body = CSRF_INPUT.sub(lambda m: m.group(1) + get_token(request) + m.group(2), body)
     return render(request, "tasks/task_detail.html", {"task": task, "body": mark_safe(body)})  # nosec: ours
 

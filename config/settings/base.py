@@ -202,6 +202,9 @@ CLIENT_IP_PROXY_COUNT = env_int("CLIENT_IP_PROXY_COUNT", 0)
 # While the data changes between any two looks (month-end), the dashboard's figures are recomputed
 # at most this often; the page shows when they were computed (supervision.dashboard.views).
 DASHBOARD_MIN_REFRESH_SECONDS = env_int("DASHBOARD_MIN_REFRESH_SECONDS", 30)
+# A task's page is kept rendered until anything audited changes, and at most this long (the bound
+# for a write that bypasses the services: the admin, a bulk load).
+TASK_PAGE_CACHE_SECONDS = env_int("TASK_PAGE_CACHE_SECONDS", 120)
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30) * 60
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS  # the cookie never outlives the absolute limit
