@@ -1,4 +1,4 @@
-"""The unread count in the header: one indexed COUNT per page for a signed-in user."""
+"""The unread count in the header (supervision.channels.inapp.unread_count: kept for a few seconds)."""
 from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
@@ -10,9 +10,9 @@ def notifications(request) -> dict:
         return {}
 
     def count() -> int:
-        from .models import Reminder
+        from .channels.inapp import unread_count
 
-        return Reminder.objects.for_user(user).unread().count()
+        return unread_count(user)
 
     # Lazy: pages that do not show the header (API, downloads) do not pay for the query.
     return {"unread_notifications": SimpleLazyObject(count)}

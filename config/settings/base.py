@@ -133,7 +133,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     # The cache gets its own Redis database when possible: cache.clear() is FLUSHDB, and it must
     # never wipe the broker's queued messages.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES = {"default": {"BACKEND": "config.cache.ReusingRedisCache",  # Django's, one client per pool
                           "LOCATION": env_str("REDIS_CACHE_URL", REDIS_URL)}}
     # Sessions read from the shared cache, written through to the database (one query fewer on
     # every signed-in page). Only with a shared cache: with per-process LocMemCache a session ended
@@ -205,6 +205,8 @@ DASHBOARD_MIN_REFRESH_SECONDS = env_int("DASHBOARD_MIN_REFRESH_SECONDS", 30)
 # A task's page is kept rendered until anything audited changes, and at most this long (the bound
 # for a write that bypasses the services: the admin, a bulk load).
 TASK_PAGE_CACHE_SECONDS = env_int("TASK_PAGE_CACHE_SECONDS", 120)
+# The header's unread count is kept this long: a new notification shows in the badge within it.
+UNREAD_COUNT_SECONDS = env_int("UNREAD_COUNT_SECONDS", 30)
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30) * 60
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS  # the cookie never outlives the absolute limit

@@ -8,6 +8,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True  # serve from app dirs without collectstatic
 WHITENOISE_AUTOREFRESH = True
 DASHBOARD_MIN_REFRESH_SECONDS = 0  # figures exact after every change; tests of the hold set it themselves
+UNREAD_COUNT_SECONDS = 0  # the badge counted on every page; the test of the kept count sets it
 
 # A file-backed SQLite test database, so that real Celery worker subprocesses started by
 # integration tests see the same data as the test (an in-memory database is per-process).

@@ -88,3 +88,35 @@ def test_it_marks_a_notification_read_when_its_link_is_opened(cast, client, task
     assert r.read_at is not None
     client.force_login(cast.other_staff)  # another user's notification: not found, left as it is
     assert client.get(f"/supervision/notifications/{r.pk}/open/").status_code == 404
+
+
+def test_it_keeps_the_badge_count_for_a_while_and_drops_it_when_a_message_is_read(cast, client, task, settings):
+    """UNREAD_COUNT_SECONDS: a message arriving within the window shows in the badge after it (real
+    seconds: the cache keeps its own clock); one the reader opens leaves the badge at once."""
+    import re
+    import time
+
+    from supervision.choices import ReminderKind
+    from supervision.models import Reminder
+    from supervision.services import notify
+
+    settings.UNREAD_COUNT_SECONDS = 3
+
+    def badge() -> int:
+        m = re.search(r'id="unread-count">(\d+)<', client.get("/tasks/").content.decode())
+        return int(m.group(1)) if m else 0
+
+    def message(ref: str):
+        notify(recipients=[cast.staff], kind=ReminderKind.EXTENSION_DECIDED, task=task, text="延期申请已同意",
+               ref=ref, now=timezone.now())
+
+    message("a")
+    client.force_login(cast.staff)
+    assert badge() == 1
+    message("b")
+    assert badge() == 1  # kept
+    time.sleep(3.2)
+    assert badge() == 2
+    first = Reminder.objects.filter(recipient=cast.staff).order_by("id").first()
+    client.get(f"/supervision/notifications/{first.pk}/open/")
+    assert badge() == 1  # at once
