@@ -5,12 +5,12 @@ from django.db import models
 SIGN_IN_EVENTS = "auth.user"
 
 
-def newest_change_id() -> int | None:
-    """The id of the newest audited change (sign-ins left out). Every write goes through a service that
-    writes an AuditEntry in its transaction, so this id names the state of the data: caches of pages
-    and figures are keyed on it (with a lifetime as the safety net for writes that bypass services)."""
-    return (AuditEntry.objects.exclude(object_type=SIGN_IN_EVENTS).order_by("-id")
-            .values_list("id", flat=True).first())
+def changes() -> models.QuerySet:
+    """The audited changes, newest first (sign-ins left out). Every write goes through a service that
+    writes an AuditEntry in its transaction, so the newest id names the state of the data: caches of
+    pages and figures are keyed on it (tasks.models.data_stamp), with a lifetime as the safety net for
+    writes that bypass services."""
+    return AuditEntry.objects.exclude(object_type=SIGN_IN_EVENTS).order_by("-id")
 
 
 class AuditEntry(models.Model):

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from audit.models import newest_change_id
+from audit.models import changes
 from config.files import RandomName
 from indicators.models import Target
 from plans.choices import UnitRole
@@ -122,10 +122,14 @@ class UnitTasksStamp(models.Model):
 
 
 def data_stamp() -> tuple[int | None, int | None]:
-    """The state of all the data, as two ids: the newest audited change (audit.models.newest_change_id)
-    and the newest report (reports are append-only rows; a report written without a service still
-    shows). Pages and figures that depend on more than one unit's data are cached under it."""
-    return newest_change_id(), ProgressReport.objects.order_by("-id").values_list("id", flat=True).first()
+    """The state of all the data, as two ids: the newest audited change (audit.models.changes) and the
+    newest report (reports are append-only rows; a report written without a service still shows).
+    Pages and figures that depend on more than one unit's data are cached under it. One query."""
+    newest_report = models.Subquery(ProgressReport.objects.order_by("-id").values("id")[:1])
+    row = changes().annotate(report=newest_report).values_list("id", "report").first()
+    if row is None:  # nothing audited yet
+        return None, ProgressReport.objects.order_by("-id").values_list("id", flat=True).first()
+    return row
 
 
 class ProgressReport(models.Model):
