@@ -233,7 +233,8 @@ def _visible_task(request, pk: int) -> Task:
 
 def _editable_task(request, pk: int) -> Task:
     """404 when the user may not even see the task; 403 when they see it but may not write."""
-    task = Task.objects.editable_by(request.user).for_list().filter(pk=pk).first()
+    # (order_by(): first() would order by Task's default ordering, joining up to the unit's region)
+    task = Task.objects.editable_by(request.user).for_list().filter(pk=pk).order_by().first()
     if task is None:
         _visible_task(request, pk)  # the 404 of a task the user may not even see
         raise PermissionDenied("只有本单位的承办人或负责人可以填报。")
@@ -309,7 +310,8 @@ def task_detail(request, pk: int):
     window, for TASK_PAGE_CACHE_SECONDS (120) at most, the safety net for writes that bypass services.
     A reader's own action is audited before its redirect lands here, so it always shows."""
     # the permission check, on every request; the title needs the measure's number and name only
-    title = Task.objects.visible_to(request.user).filter(pk=pk).values_list("measure__label", "measure__title").first()
+    title = (Task.objects.visible_to(request.user).filter(pk=pk).order_by()
+             .values_list("measure__label", "measure__title").first())
     if title is None:
         raise Http404("没有这项任务，或您无权查看。")
     now = timezone.now()
