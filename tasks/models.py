@@ -121,14 +121,21 @@ class UnitTasksStamp(models.Model):
         return cls.objects.filter(unit_id=unit_id).values_list("version", flat=True).first() or 0
 
 
-def data_stamp() -> tuple[int | None, int | None]:
+def data_stamp_columns() -> dict[str, models.Subquery]:
     """The state of all the data, as two ids: the newest audited change (audit.models.changes) and the
     newest report (reports are append-only rows; a report written without a service still shows).
-    Pages and figures that depend on more than one unit's data are cached under it. One query."""
-    newest_report = models.Subquery(ProgressReport.objects.order_by("-id").values("id")[:1])
-    row = changes().annotate(report=newest_report).values_list("id", "report").first()
-    if row is None:  # nothing audited yet
-        return None, ProgressReport.objects.order_by("-id").values_list("id", flat=True).first()
+    Pages and figures that depend on more than one unit's data are cached under it. As two columns,
+    to read along with a row the page reads anyway (one round trip)."""
+    return {"stamp_change": models.Subquery(changes().values("id")[:1]),
+            "stamp_report": models.Subquery(ProgressReport.objects.order_by("-id").values("id")[:1])}
+
+
+def data_stamp() -> tuple[int | None, int | None]:
+    """data_stamp_columns, read on their own."""
+    row = (Task.objects.order_by().annotate(**data_stamp_columns()).values_list("stamp_change", "stamp_report")
+           .first())
+    if row is None:  # no task yet: nothing to cache under a stamp either
+        return None, None
     return row
 
 

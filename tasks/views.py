@@ -34,7 +34,7 @@ from plans.rules import supervises
 from .choices import Decision, ReportStatus, TaskStatus
 from .filtersets import TaskFilterSet
 from .forms import CompletionForm, ExtensionForm, ReportForm
-from .models import Evidence, ProgressReport, ReportDraft, TargetReading, Task, UnitTasksStamp, data_stamp
+from .models import Evidence, ProgressReport, ReportDraft, TargetReading, Task, UnitTasksStamp, data_stamp_columns
 from .services import (
     StaleReportError, TaskActionRefused, open_periods, parse_period, report_draft_save, task_completion_apply,
     task_extension_request, task_report_no_change, task_report_submit,
@@ -306,18 +306,20 @@ CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 def task_detail(request, pk: int):
     """A task's page. It shows the task with its co-units, targets, reports, applications, urges,
     carry-over and related articles: many units' data, so its body is kept under the state of all the
-    data (data_stamp: the newest audited change and report), the reader's scope, the day and the 即将到期
+    data (data_stamp_columns: the newest audited change and report), the reader's scope, the day and the 即将到期
     window, for TASK_PAGE_CACHE_SECONDS (120) at most, the safety net for writes that bypass services.
     A reader's own action is audited before its redirect lands here, so it always shows."""
     # the permission check, on every request; the title needs the measure's number and name only
-    title = (Task.objects.visible_to(request.user).filter(pk=pk).order_by()
-             .values_list("measure__label", "measure__title").first())
-    if title is None:
+    # (with the state of the data, in the same round trip)
+    row = (Task.objects.visible_to(request.user).filter(pk=pk).order_by().annotate(**data_stamp_columns())
+           .values_list("measure__label", "measure__title", "stamp_change", "stamp_report").first())
+    if row is None:
         raise Http404("没有这项任务，或您无权查看。")
+    title, stamp = row[:2], row[2:]
     now = timezone.now()
     scope = scope_of(request.user)
     raw = json.dumps([pk, scope.role, scope.unit_id, sorted(scope.region_ids), local_date(now).isoformat(),
-                      due_soon_workdays(), *data_stamp()], default=str)
+                      due_soon_workdays(), *stamp], default=str)
     key = "tasks:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
     body = cache.get(key)
     if body is None:
