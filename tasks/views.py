@@ -214,17 +214,18 @@ def my_tasks(request):
     now = timezone.now()
     scope = scope_of(request.user)
     own_unit = not supervises(request.user)
+    def render_body():
+        return _my_tasks_body(request, now=now, scope=scope, own_unit=own_unit)
+
     if not own_unit or not scope.unit_id:
-        body = _my_tasks_body(request, now=now, scope=scope, own_unit=own_unit)
+        body = mark_safe(render_body())  # nosec: our own rendering
     else:
-        query = hashlib.blake2b(request.GET.urlencode().encode(), digest_size=12).hexdigest()
-        key = (f"tasks:mine:{scope.unit_id}:{scope.role}:{UnitTasksStamp.version_of(scope.unit_id)}:"
-               f"{local_date(now).isoformat()}:{due_soon_workdays()}:{query}")
-        body = cache.get(key)
-        if body is None:
-            body = _my_tasks_body(request, now=now, scope=scope, own_unit=own_unit)
-            cache.set(key, body, getattr(settings, "MY_TASKS_CACHE_SECONDS", 600))
-    return render(request, "tasks/my_tasks.html", {"body": mark_safe(body)})  # nosec: our own rendering
+        # (the stamp never lets a kept page go stale; the lifetime only bounds a template changed by a
+        # deploy)
+        body = _kept_body(request, "mine", [scope.unit_id, scope.role, UnitTasksStamp.version_of(scope.unit_id),
+                                            local_date(now).isoformat(), due_soon_workdays(), request.GET.urlencode()],
+                          render_body, seconds=600)
+    return render(request, "tasks/my_tasks.html", {"body": body})
 
 
 def _visible_task(request, pk: int) -> Task:
@@ -302,6 +303,18 @@ def _task_detail_body(request, task: Task, *, now) -> str:
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
+def _kept_body(request, name: str, key_parts: list, render_body, *, seconds: int):
+    """The body of page `name`, kept rendered under key_parts (everything it depends on) for at most
+    `seconds`, or rendered by render_body(); each reader gets their own CSRF token in its forms."""
+    raw = json.dumps(key_parts, default=str)
+    key = f"tasks:{name}:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = render_body()
+        cache.set(key, body, seconds)
+    return mark_safe(CSRF_INPUT.sub(lambda m: m.group(1) + get_token(request) + m.group(2), body))  # nosec: ours
+
+
 @login_required
 def task_detail(request, pk: int):
     """A task's page. It shows the task with its co-units, targets, reports, applications, urges,
@@ -318,15 +331,11 @@ def task_detail(request, pk: int):
     title, stamp = row[:2], row[2:]
     now = timezone.now()
     scope = scope_of(request.user)
-    raw = json.dumps([pk, scope.role, scope.unit_id, sorted(scope.region_ids), local_date(now).isoformat(),
-                      due_soon_workdays(), *stamp], default=str)
-    key = "tasks:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
-    body = cache.get(key)
-    if body is None:
-        body = _task_detail_body(request, Task.objects.for_list().get(pk=pk), now=now)
-        cache.set(key, body, settings.TASK_PAGE_CACHE_SECONDS)
-    body = CSRF_INPUT.sub(lambda m: m.group(1) + get_token(request) + m.group(2), body)
-    return render(request, "tasks/task_detail.html", {"title": title, "body": mark_safe(body)})  # nosec: ours
+    body = _kept_body(request, "page", [pk, scope.role, scope.unit_id, sorted(scope.region_ids),
+                                        local_date(now).isoformat(), due_soon_workdays(), *stamp],
+                      lambda: _task_detail_body(request, Task.objects.for_list().get(pk=pk), now=now),
+                      seconds=settings.TASK_PAGE_CACHE_SECONDS)
+    return render(request, "tasks/task_detail.html", {"title": title, "body": body})
 
 
 def _initial_from(report: ProgressReport) -> dict:

@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import SIGN_IN_EVENTS, AuditEntry
+from audit.models import changes
 from config.pagination import CappedPaginator
 from plans.models import Measure, Plan, Region, Unit
 from plans.querysets import scope_of
@@ -160,8 +160,7 @@ def cached_figures(request, params: dict, now, compute, *, part: str = ""):
     if refresh:
         newest = cache.get(newest_key)
         if (newest is not None and (now - newest[1]).total_seconds() < refresh
-                and not AuditEntry.objects.filter(actor=request.user, at__gte=newest[1])
-                .exclude(object_type=SIGN_IN_EVENTS).exists()):
+                and not changes().filter(actor=request.user, at__gte=newest[1]).exists()):
             return (*newest, True)
     # One request computes a view's figures; the others asking at the same moment (ten supervisors
     # opening the dashboard at nine) wait for its result instead of computing them ten times.
