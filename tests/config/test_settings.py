@@ -73,6 +73,19 @@ def test_it_turns_debug_on_only_when_asked(tmp_path):
     assert bad.returncode == 2 and "--debug" in bad.stderr
 
 
+def test_it_prepares_repeated_statements_on_postgresql_unless_told_not_to(tmp_path):
+    """PostgreSQL: server-side binding with prepared statements (a keyed lookup is not planned again
+    on every request); PG_PREPARED_STATEMENTS=0 turns them off, for a pooler in transaction mode."""
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "o = settings.DATABASES['default']['OPTIONS']; print(o.get('server_side_binding'), o.get('prepare_threshold'))")
+    url = "postgres://postgres@127.0.0.1:5432/unused"
+    on = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(tmp_path, DATABASE_URL=url),
+                        capture_output=True, text=True)
+    off = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
+                         env=_env(tmp_path, DATABASE_URL=url, PG_PREPARED_STATEMENTS="0"), capture_output=True, text=True)
+    assert (on.stdout.strip(), off.stdout.strip()) == ("True 5", "None None"), on.stderr + off.stderr
+
+
 @pytest.mark.django_db
 def test_it_shows_a_chinese_500_page(client, settings):
     settings.DEBUG = False
