@@ -157,15 +157,18 @@ def cached_figures(request, params: dict, now, compute, *, part: str = ""):
     if hit is not None:
         return (*hit, False)
     refresh = getattr(settings, "DASHBOARD_MIN_REFRESH_SECONDS", 30)
-    if refresh:
-        newest = cache.get(newest_key)
-        if (newest is not None and (now - newest[1]).total_seconds() < refresh
-                and not changes().filter(actor=request.user, at__gte=newest[1]).exists()):
-            return (*newest, True)
-    # One request computes a view's figures; the others asking at the same moment (ten supervisors
-    # opening the dashboard at nine) wait for its result instead of computing them ten times.
+    newest = cache.get(newest_key) if refresh else None
+    # (the reader's own action since the newest figures: then only figures computed after it will do)
+    showable = newest is not None and not changes().filter(actor=request.user, at__gte=newest[1]).exists()
+    if showable and (now - newest[1]).total_seconds() < refresh:
+        return (*newest, True)
+    # One request computes a view's figures. The others asking meanwhile (ten supervisors opening the
+    # dashboard at nine) are shown the newest figures of the view while there are any, with the time
+    # they were computed; otherwise they wait for its result instead of computing them ten times.
     computing = key + ":computing"
     if not cache.add(computing, 1, COMPUTE_WAIT_SECONDS * 2):
+        if showable:
+            return (*newest, True)
         deadline = time.monotonic() + COMPUTE_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.05)
