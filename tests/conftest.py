@@ -12,9 +12,9 @@ def _fresh_cache():
     """Each test starts with an empty cache. The database is rolled back between tests, so ids and
     the dashboard's per-region stamps (RegionFactsStamp.version) start again from the same numbers:
     a cache entry of an earlier test would be read as this test's figures."""
-    from django.core.cache import cache
+    from tests.caches import clear_caches
 
-    cache.clear()
+    clear_caches()
     yield
 
 # Playwright's sync API runs an event loop in the main thread; Django's ORM calls made by the test

@@ -8,7 +8,6 @@ import importlib
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils import timezone
 from plans.models import Measure, Plan, Unit
 from tasks.models import Task, UnitTasksStamp
 from tasks.services import task_report_submit
+from tests.caches import clear_caches
 from tests.factories import MeasureFactory, TaskFactory
 
 from .conftest import age, report_data
@@ -84,7 +84,7 @@ def _get(client, query: str = ""):
 def test_it_serves_the_kept_page_until_the_units_data_changes(staff_client, cast, work):
     other_staff_task = work.co_task
     staff_client.get(reverse("tasks:mine"))  # the session's first request records its start
-    cache.clear()
+    clear_caches()
     first, n_first = _get(staff_client)
     second, n_second = _get(staff_client)
     assert second == first and n_second < n_first, (n_first, n_second)

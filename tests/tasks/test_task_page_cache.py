@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils import timezone
 from supervision.services import urge_create
 from tasks.models import Task
 from tasks.services import task_extension_request, task_report_submit
+from tests.caches import clear_caches
 
 from .conftest import report_data
 
@@ -33,7 +33,7 @@ def page(client, task):
 def test_it_reads_the_page_again_until_an_audited_change_and_shows_each_change(client, cast, work):
     client.force_login(cast.staff)
     client.get(reverse("tasks:mine"))  # the session's first request records its start
-    cache.clear()
+    clear_caches()
     first, n_first = page(client, work.task)
     second, n_second = page(client, work.task)
     assert n_second < n_first and second.split("<main", 1)[1] == first.split("<main", 1)[1]

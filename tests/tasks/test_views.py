@@ -188,10 +188,10 @@ def make_tasks(cast, n):
 
 def count(client, url):
     """The queries of rendering the page (not of reading it from the page cache)."""
-    from django.core.cache import cache
+    from tests.caches import clear_caches
 
     client.get(url)  # the session's first request after login records its start (accounts.middleware)
-    cache.clear()
+    clear_caches()
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx)
