@@ -154,7 +154,7 @@ else:
     CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
 # Each process's own memory, for what is keyed on everything it depends on and so can never be
 # stale: the top bar's links ({% cache %} in base.html) and a copy of the kept page bodies
-# (tasks.views._kept_body) in front of the shared cache.
+# (tasks.views._kept_page) in front of the shared cache.
 CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local",
                    "OPTIONS": {"MAX_ENTRIES": 500}}
 CELERY_TASK_IGNORE_RESULT = True
